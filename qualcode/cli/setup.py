@@ -1,0 +1,216 @@
+"""Commands that set a project up and show what is in it: init, status, codebook, import, docs, export."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..codebook import diff_codebooks, load_codebook
+from ..errors import QualcodeError
+from ..output import Table, emit, output_options
+from ..project import DEFAULT_CODEBOOK, Project
+from . import State, SubGroup, main, pass_state
+
+
+def progress_bar(description: str) -> Progress:
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True)
+
+
+@main.command()
+@click.option("--codebook", type=click.Path(dir_okay=False), default=None,
+              help=f"Codebook YAML (default: {DEFAULT_CODEBOOK}).")
+@pass_state
+def init(state: State, codebook: str | None) -> None:
+    """Create a new project file with a codebook."""
+    p = Project.init(state.project_path, codebook)
+    cb = p.codebook
+    click.echo(f"created {state.project_path} with codebook {cb.name!r} ({len(cb.codes)} codes, version {cb.version})")
+
+
+@main.command()
+@output_options(formats=("table", "json"))
+@pass_state
+def status(state: State, fmt: str, output: str | None) -> None:
+    """Documents by kind and attribute, segments, suggestions pending, decisions by coder."""
+    s = state.project.status()
+    tables = [
+        Table("Projekt", ["", ""], [["fil", s["project"]],
+                                    ["kodbok", f"{s['codebook']['name']} ({s['codebook']['codes']} koder, "
+                                               f"version {s['codebook']['version']})"],
+                                    ["förslag", s["suggestions"]], ["ogranskade förslag", s["pending"]]]),
+        Table("Dokument", ["typ", "antal"], [[k, v] for k, v in s["documents"].items()]),
+        Table("Segment per fält", ["fält", "segment"], [[k, v] for k, v in s["segments"].items()]),
+        Table("Attribut", ["attribut", "värde", "dokument"],
+              [[a, v or "(tomt)", n] for a, vals in s["attributes"].items() for v, n in vals.items()]),
+        Table("Kodare", ["kodare", "beslut", "kodningar"],
+              [[c, d["decisions"], d["coded"]] for c, d in s["coders"].items()]),
+    ]
+    emit(fmt, output, data=s, tables=tables)
+
+
+# ----------------------------------------------------------------------------- codebook
+
+@main.group(cls=SubGroup)
+def codebook() -> None:
+    """Show, validate, compare and (re)load the codebook."""
+
+
+@codebook.command("show")
+@click.option("--group", "group", default=None, help="Only codes of this group.")
+@output_options(formats=("table", "json", "csv", "md"))
+@pass_state
+def codebook_show(state: State, group: str | None, fmt: str, output: str | None) -> None:
+    """The project's codes: id, number, label, group."""
+    cb = state.project.codebook
+    codes = [c for c in cb.codes if group is None or c.group == group]
+    data = {"name": cb.name, "version": cb.version,
+            "codes": [{"id": c.id, "label": c.label, "group": c.group, "number": c.number,
+                       "short": c.short, "parent": c.parent} for c in codes]}
+    table = Table(f"{cb.name} (version {cb.version})", ["id", "nr", "etikett", "grupp", "mönster"],
+                  [[c.id, c.number, c.label, c.group, len(c.patterns)] for c in codes])
+    emit(fmt, output, data=data, tables=[table])
+
+
+@codebook.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
+def codebook_validate(file: str | None) -> None:
+    """Check a codebook file; print one line naming file, line and problem if it is broken."""
+    cb = load_codebook(file or DEFAULT_CODEBOOK)
+    groups = {}
+    for c in cb.codes:
+        groups[c.group] = groups.get(c.group, 0) + 1
+    click.echo(f"ok: {cb.path}: {len(cb.codes)} codes in {len(groups)} groups "
+               f"({', '.join(f'{g} {n}' for g, n in groups.items())}), "
+               f"{sum(len(c.patterns) for c in cb.codes)} patterns, version {cb.version}")
+
+
+@codebook.command("diff")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("other", type=click.Path(dir_okay=False), required=False)
+@pass_state
+def codebook_diff(state: State, file: str, other: str | None) -> None:
+    """What changes between the project's codebook and FILE (or between FILE and OTHER)."""
+    old = load_codebook(file) if other else state.project.codebook
+    new = load_codebook(other or file)
+    lines = diff_codebooks(old, new)
+    click.echo("\n".join(lines) if lines else "no differences")
+
+
+@codebook.command("load")
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@pass_state
+def codebook_load(state: State, file: str | None) -> None:
+    """Make FILE (default: the file the codebook came from) the project's codebook."""
+    p = state.project
+    cb, changes = p.load_codebook(file or p.codebook.path or DEFAULT_CODEBOOK)
+    click.echo(f"codebook {cb.name!r} version {cb.version}: {len(changes)} changes")
+    for line in changes:
+        click.echo(f"  {line}")
+
+
+# ----------------------------------------------------------------------------- import
+
+@main.group("import", cls=SubGroup)
+def import_() -> None:
+    """Import interview notes or a survey export (one transaction each; re-import is safe)."""
+
+
+@import_.command("notes")
+@click.argument("folder", type=click.Path())
+@pass_state
+def import_notes(state: State, folder: str) -> None:
+    """A folder of .md/.txt notes with YAML front matter (id, round, group, sdf …), or .docx."""
+    report = state.project.import_notes(folder)
+    click.echo(report.summary())
+
+
+@import_.command("survey")
+@click.argument("file", type=click.Path())
+@click.option("--id", "id_column", required=True, help="Column holding the respondent id.")
+@click.option("--attr", "attributes", multiple=True, help="Attribute column (roll, verksamhet …); repeatable.")
+@click.option("--text", "texts", multiple=True, help="Open-answer column; repeatable.")
+@click.option("--choice", "choices", multiple=True, help="Column naming an area in free text; repeatable.")
+@click.option("--choice-group", default="fokusomrade", show_default=True, help="Code group of the choice columns.")
+@click.option("--sheet", default=None, help="XLSX sheet name or number (default: the first).")
+@click.option("--missing-value", "missing_values", multiple=True, default=("#NULL!",), show_default=True,
+              help="Cell value meaning the respondent never had the question (system-missing).")
+@pass_state
+def import_survey(state: State, file: str, id_column: str, attributes: tuple[str, ...], texts: tuple[str, ...],
+                  choices: tuple[str, ...], choice_group: str, sheet: str | None,
+                  missing_values: tuple[str, ...]) -> None:
+    """A survey export (.csv: UTF-8 or cp1252, ; or , detected; .xlsx): one document per row."""
+    report = state.project.import_survey(file, id_column=id_column, attributes=list(attributes), texts=list(texts),
+                                         choices=list(choices), sheet=sheet, missing_values=missing_values,
+                                         choice_group=choice_group)
+    click.echo(report.summary())
+
+
+# ----------------------------------------------------------------------------- docs / export
+
+@main.group(cls=SubGroup)
+def docs() -> None:
+    """List and show imported documents."""
+
+
+@docs.command("list")
+@click.option("--kind", type=click.Choice(["interview", "response"]), default=None)
+@click.option("--where", "where", multiple=True, metavar="ATTR=VALUE", help="Filter on an attribute; repeatable.")
+@output_options(formats=("table", "json", "csv", "md"))
+@pass_state
+def docs_list(state: State, kind: str | None, where: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Documents with their attributes and segment counts."""
+    p = state.project
+    docs_ = p.documents(kind=kind, where=parse_where(where))
+    counts = dict(p.conn.execute("SELECT doc, COUNT(*) FROM segments WHERE retired = 0 GROUP BY doc").fetchall())
+    names = sorted({k for d in docs_ for k in d["attributes"]})
+    rows = [[d["id"], d["kind"], counts.get(d["id"], 0)] + [d["attributes"].get(n) for n in names] for d in docs_]
+    data = [{"doc": d["id"], "kind": d["kind"], "segments": counts.get(d["id"], 0), "attributes": d["attributes"]}
+            for d in docs_]
+    emit(fmt, output, data=data, tables=[Table(f"{len(docs_)} dokument", ["id", "typ", "segment"] + names, rows)])
+
+
+@docs.command("show")
+@click.argument("doc")
+@output_options(formats=("table", "json"))
+@pass_state
+def docs_show(state: State, doc: str, fmt: str, output: str | None) -> None:
+    """One document: attributes and numbered segments."""
+    d = state.project.document(doc)
+    if fmt == "json":
+        emit(fmt, output, data=d)
+        return
+    title = f"{d['id']} ({d['kind']}) " + ", ".join(f"{k}={v}" for k, v in d["attributes"].items())
+    emit(fmt, output, tables=[Table(title, ["segment", "fält", "start", "text"],
+                                    [[s["segment"], s["field"], s["start"], s["text"]] for s in d["segments"]])])
+
+
+@main.group(cls=SubGroup)
+def export() -> None:
+    """Export the project's records."""
+
+
+@export.command("segments")
+@output_options(formats=("jsonl", "csv", "json"), default="jsonl")
+@pass_state
+def export_segments(state: State, fmt: str, output: str | None) -> None:
+    """One line per segment: segment, doc, field, start, end, text."""
+    records = (dict(r) for r in state.project.iter_segments())
+    if fmt == "json":
+        emit(fmt, output, data=list(records))
+    else:
+        emit(fmt, output, records=records)
+
+
+def parse_where(items: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``round=vt2017`` → {"round": "vt2017"}; shared by every command with ``--where``."""
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise QualcodeError(f"--where needs ATTR=VALUE, got {item!r}")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+

@@ -1,0 +1,315 @@
+"""The codebook: codes, their groups and the patterns the rules look for, read from YAML.
+
+The YAML file is the researcher's document, so every problem in it is reported with the file
+and line it sits on. The codebook's version is the hash of its content; suggestions and
+decisions record it so that a table can always be traced to the codebook it was made under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .errors import QualcodeError
+
+PATTERN_KINDS = ("lemma", "part", "phrase", "regex", "matcher")
+AREA_GROUP = "fokusomrade"
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One thing the rules look for, e.g. ``{lemma: administratör}``.
+
+    ``kind`` is one of PATTERN_KINDS; ``value`` is a string (a list of token dicts for
+    ``matcher``). ``near`` lists lemmas of which one must occur in the same segment,
+    ``unless`` lemmas that veto the match when they occur in the same segment.
+    """
+
+    kind: str
+    value: Any
+    weight: float = 0.8
+    near: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        """The name a suggestion's source carries: ``rule:<label>``."""
+        if self.kind == "matcher":
+            return f"matcher@{self.line}"
+        return f"{self.kind}={self.value}"
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    label: str
+    group: str
+    number: int | None = None
+    short: str = ""
+    parent: str | None = None
+    description: str = ""
+    includes: str = ""
+    excludes: str = ""
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
+    exclude: tuple[Pattern, ...] = ()
+    line: int = 0
+
+    @property
+    def title(self) -> str:
+        """The label as the report's tables print it: ``6. Administrativt stöd …``."""
+        return f"{self.number}. {self.label}" if self.number is not None else self.label
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass
+class Codebook:
+    name: str
+    groups: dict[str, Group]
+    codes: list[Code]
+    version: str
+    path: str | None = None
+    content: str = ""
+    by_id: dict[str, Code] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.id: c for c in self.codes}
+
+    def __contains__(self, code_id: object) -> bool:
+        return code_id in self.by_id
+
+    def get(self, code_id: str) -> Code:
+        try:
+            return self.by_id[code_id]
+        except KeyError:
+            raise QualcodeError(f"unknown code {code_id!r} (not in codebook {self.name!r})") from None
+
+    def in_group(self, group: str) -> list[Code]:
+        """Codes of one group in codebook order (plan order for the areas)."""
+        return [c for c in self.codes if c.group == group]
+
+    def by_number(self, group: str = AREA_GROUP) -> dict[int, Code]:
+        return {c.number: c for c in self.in_group(group) if c.number is not None}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "codes": [
+                {"id": c.id, "label": c.label, "group": c.group, "number": c.number,
+                 "short": c.short, "parent": c.parent, "aliases": list(c.aliases),
+                 "patterns": len(c.patterns)}
+                for c in self.codes
+            ],
+        }
+
+
+# ----------------------------------------------------------------------------- loading
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping and refuses duplicate keys."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark)
+        seen[key] = key_node.start_mark.line
+    mapping = loader.construct_mapping(node, deep=deep)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def content_version(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:12]
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook file; raise QualcodeError naming file and line."""
+    p = Path(path)
+    try:
+        content = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QualcodeError("codebook file not found", where=str(p)) from None
+    except UnicodeDecodeError as e:
+        raise QualcodeError(f"codebook is not UTF-8 ({e.reason} at byte {e.start})", where=str(p)) from None
+    return parse_codebook(content, str(p))
+
+
+def parse_codebook(content: str, where: str = "<codebook>") -> Codebook:
+    try:
+        data = yaml.load(content, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = e.problem or str(e)
+        raise QualcodeError(f"YAML error: {problem}", where=f"{where}:{line}") from None
+    except yaml.YAMLError as e:
+        raise QualcodeError(f"YAML error: {e}", where=where) from None
+    return _build(data, content, where)
+
+
+def _fail(where: str, line: int, message: str) -> QualcodeError:
+    return QualcodeError(message, where=f"{where}:{line}")
+
+
+def _text(d: dict, key: str) -> str:
+    v = d.get(key, "")
+    return "" if v is None else str(v).strip()
+
+
+def _build(data: Any, content: str, where: str) -> Codebook:
+    if not isinstance(data, dict):
+        raise _fail(where, 1, "a codebook must be a mapping with 'codes:'")
+    codes_raw = data.get("codes")
+    if not isinstance(codes_raw, list) or not codes_raw:
+        raise _fail(where, data.get("__line__", 1), "the codebook has no 'codes:' list")
+
+    groups: dict[str, Group] = {}
+    groups_raw = data.get("groups") or {}
+    if not isinstance(groups_raw, dict):
+        raise _fail(where, data.get("__line__", 1), "'groups:' must be a mapping")
+    for gid, g in groups_raw.items():
+        if gid == "__line__":
+            continue
+        g = g if isinstance(g, dict) else {"label": str(g)}
+        groups[gid] = Group(gid, _text(g, "label") or gid, _text(g, "description"))
+
+    codes: list[Code] = []
+    seen: dict[str, int] = {}
+    numbers: dict[tuple[str, int], int] = {}
+    for raw in codes_raw:
+        if not isinstance(raw, dict):
+            raise _fail(where, data.get("__line__", 1), f"each code must be a mapping, got {raw!r}")
+        line = raw.get("__line__", 0)
+        cid = raw.get("id")
+        if not isinstance(cid, str) or not _ID_RE.match(cid):
+            raise _fail(where, line, f"code id {cid!r} must be a slug: lower-case letters, digits, _")
+        if cid in seen:
+            raise _fail(where, line, f"duplicate code id {cid!r} (first on line {seen[cid]})")
+        seen[cid] = line
+        label = _text(raw, "label")
+        if not label:
+            raise _fail(where, line, f"code {cid!r} has no label")
+        group = _text(raw, "group")
+        if not group:
+            raise _fail(where, line, f"code {cid!r} has no group")
+        if groups and group not in groups:
+            raise _fail(where, line, f"code {cid!r} names unknown group {group!r} (known: {', '.join(groups)})")
+        groups.setdefault(group, Group(group, group))
+        number = raw.get("number")
+        if number is not None:
+            if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 99:
+                raise _fail(where, line, f"code {cid!r}: number {number!r} out of range 1-99")
+            if group == AREA_GROUP and number > 14:
+                raise _fail(where, line, f"code {cid!r}: focus-area number {number} out of range 1-14")
+            if (group, number) in numbers:
+                raise _fail(where, line, f"code {cid!r}: number {number} already used on line {numbers[group, number]}")
+            numbers[group, number] = line
+        aliases = raw.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
+            raise _fail(where, line, f"code {cid!r}: aliases must be a list of strings")
+        codes.append(Code(
+            id=cid, label=label, group=group, number=number,
+            short=_text(raw, "short") or label[0].lower() + label[1:],
+            parent=raw.get("parent"),
+            description=" ".join(_text(raw, "description").split()),
+            includes=_text(raw, "includes"), excludes=_text(raw, "excludes"),
+            aliases=tuple(str(a) for a in aliases),
+            patterns=tuple(_patterns(raw.get("patterns"), cid, line, where)),
+            exclude=tuple(_patterns(raw.get("exclude"), cid, line, where)),
+            line=line,
+        ))
+    for c in codes:
+        if c.parent is not None and c.parent not in seen:
+            raise _fail(where, c.line, f"code {c.id!r} names unknown parent {c.parent!r}")
+    name = _text(data, "name") or Path(where.split(":")[0]).stem
+    return Codebook(name=name, groups=groups, codes=codes, version=content_version(content),
+                    path=where, content=content)
+
+
+def _patterns(raw: Any, cid: str, line: int, where: str) -> Iterable[Pattern]:
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        raise _fail(where, line, f"code {cid!r}: patterns must be a list")
+    for p in raw:
+        if isinstance(p, str):  # shorthand: a bare word is a lemma pattern
+            p = {"lemma": p, "__line__": line}
+        if not isinstance(p, dict):
+            raise _fail(where, line, f"code {cid!r}: bad pattern {p!r}")
+        pline = p.get("__line__", line)
+        kinds = [k for k in PATTERN_KINDS if k in p]
+        unknown = [k for k in p if k not in PATTERN_KINDS and k not in ("weight", "near", "unless", "__line__")]
+        if len(kinds) != 1 or unknown:
+            raise _fail(where, pline, f"code {cid!r}: bad pattern: give exactly one of "
+                        f"{', '.join(PATTERN_KINDS)} (plus weight, near, unless); got {', '.join(k for k in p if k != '__line__')}")
+        kind = kinds[0]
+        value = p[kind]
+        if kind == "matcher":
+            if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
+                raise _fail(where, pline, f"code {cid!r}: bad pattern: matcher must be a list of token mappings")
+            value = [{k: v for k, v in t.items() if k != "__line__"} for t in value]
+        else:
+            if not isinstance(value, str) or not value.strip():
+                raise _fail(where, pline, f"code {cid!r}: bad pattern: {kind} must be a non-empty string")
+            value = value.strip()
+            if kind == "regex":
+                try:
+                    re.compile(value)
+                except re.error as e:
+                    raise _fail(where, pline, f"code {cid!r}: bad pattern: invalid regex {value!r} ({e})") from None
+            else:
+                value = value.lower()
+        weight = p.get("weight", 0.8)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1:
+            raise _fail(where, pline, f"code {cid!r}: bad pattern: weight {weight!r} must be in (0, 1]")
+        near, unless = p.get("near", []), p.get("unless", [])
+        for name, lst in (("near", near), ("unless", unless)):
+            if not isinstance(lst, list) or not all(isinstance(x, str) for x in lst):
+                raise _fail(where, pline, f"code {cid!r}: bad pattern: {name} must be a list of words")
+        yield Pattern(kind, value, float(weight), tuple(w.lower() for w in near),
+                      tuple(w.lower() for w in unless), pline)
+
+
+# ----------------------------------------------------------------------------- diff
+
+def diff_codebooks(old: Codebook, new: Codebook) -> list[str]:
+    """Human-readable lines saying what changed between two codebook versions."""
+    lines: list[str] = []
+    for cid in old.by_id.keys() - new.by_id.keys():
+        lines.append(f"- removed {cid} ({old.by_id[cid].label})")
+    for c in new.codes:
+        o = old.by_id.get(c.id)
+        if o is None:
+            lines.append(f"+ added {c.id} ({c.label})")
+            continue
+        for attr in ("label", "group", "number", "short", "parent", "description", "aliases"):
+            if getattr(o, attr) != getattr(c, attr):
+                lines.append(f"~ {c.id}: {attr} {getattr(o, attr)!r} -> {getattr(c, attr)!r}")
+        op = {(p.kind, str(p.value), p.weight, p.near, p.unless) for p in o.patterns + o.exclude}
+        np_ = {(p.kind, str(p.value), p.weight, p.near, p.unless) for p in c.patterns + c.exclude}
+        for p in sorted(np_ - op):
+            lines.append(f"~ {c.id}: + pattern {p[0]}={p[1]}")
+        for p in sorted(op - np_):
+            lines.append(f"~ {c.id}: - pattern {p[0]}={p[1]}")
+    return lines

@@ -1,0 +1,243 @@
+"""``Project``: the library's front door, one object per project file.
+
+The CLI is a thin layer over this class; scripts and notebooks use it directly::
+
+    p = Project.init("study.db", codebook="codebooks/handlingsplan.yaml")
+    p.import_notes("corpora/handlingsplan-2016-2018/notes")
+    p.status()
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from .codebook import Codebook, diff_codebooks, load_codebook, parse_codebook
+from .errors import QualcodeError
+from .store import connect, now, transaction
+
+DEFAULT_PROJECT = "qualcode.db"
+DEFAULT_CODEBOOK = Path("codebooks") / "handlingsplan.yaml"
+
+
+def default_project_path() -> str:
+    return os.environ.get("QUALCODE_PROJECT") or DEFAULT_PROJECT
+
+
+class Project:
+    """An open project file. Cheap to create; holds one SQLite connection."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self._codebook: Codebook | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def init(cls, path: str | Path, codebook: str | Path | None = None) -> "Project":
+        """Create a new project file with a codebook (default: codebooks/handlingsplan.yaml)."""
+        cb_path = Path(codebook) if codebook else DEFAULT_CODEBOOK
+        cb = load_codebook(cb_path)  # validate before creating anything
+        conn = connect(path, create=True)
+        project = cls(conn, str(path))
+        try:
+            with project.transaction():
+                project._store_codebook(cb)
+                project.set_meta("created_at", now())
+        except BaseException:
+            conn.close()
+            Path(path).unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> "Project":
+        path = str(path or default_project_path())
+        return cls(connect(path), path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with transaction(self.conn) as c:
+            yield c
+
+    # ------------------------------------------------------------------ settings
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # ------------------------------------------------------------------ codebook
+    @property
+    def codebook(self) -> Codebook:
+        if self._codebook is None:
+            version = self.meta("codebook_version")
+            row = self.conn.execute("SELECT path, content FROM codebook_versions WHERE version = ?",
+                                    (version,)).fetchone()
+            if row is None:
+                raise QualcodeError("project has no codebook; run 'qualcode codebook load FILE'", where=self.path)
+            self._codebook = parse_codebook(row["content"], row["path"] or "<stored codebook>")
+        return self._codebook
+
+    def load_codebook(self, path: str | Path) -> tuple[Codebook, list[str]]:
+        """Make the file at ``path`` the project's codebook; return it and what changed."""
+        new = load_codebook(path)
+        old = self.codebook
+        changes = diff_codebooks(old, new) if old.version != new.version else []
+        with self.transaction():
+            self._store_codebook(new)
+        return new, changes
+
+    def refresh_codebook(self) -> tuple[Codebook, list[str]] | None:
+        """Reload the codebook file if it was edited since it was loaded (None if unchanged)."""
+        path = self.codebook.path
+        if not path or not Path(path).is_file():
+            return None
+        content = Path(path).read_text(encoding="utf-8")
+        if parse_codebook(content, path).version == self.codebook.version:
+            return None
+        return self.load_codebook(path)
+
+    def _store_codebook(self, cb: Codebook) -> None:
+        c = self.conn
+        c.execute("INSERT OR IGNORE INTO codebook_versions(version, path, content, loaded_at) VALUES (?,?,?,?)",
+                  (cb.version, _absolute(cb.path), cb.content, now()))
+        c.execute("DELETE FROM codes")
+        c.executemany("INSERT INTO codes(id, label, short, grp, number, parent, position) VALUES (?,?,?,?,?,?,?)",
+                      [(x.id, x.label, x.short, x.group, x.number, x.parent, i) for i, x in enumerate(cb.codes)])
+        self.set_meta("codebook_version", cb.version)
+        self._codebook = cb
+
+    # ------------------------------------------------------------------ importing
+    def import_notes(self, folder: str | Path, *, progress: Any = None) -> "ImportReport":
+        from .importers.notes import read_notes
+        return self._import(read_notes(folder, progress=progress))
+
+    def import_survey(self, file: str | Path, *, id_column: str, attributes: list[str] | None = None,
+                      texts: list[str] | None = None, choices: list[str] | None = None,
+                      sheet: str | None = None, missing_values: tuple[str, ...] = ("#NULL!",),
+                      choice_group: str = "fokusomrade", progress: Any = None) -> "ImportReport":
+        from .importers.survey import read_survey
+        if choices and choice_group not in self.codebook.groups:
+            raise QualcodeError(f"unknown code group {choice_group!r} for choice columns "
+                                f"(known: {', '.join(self.codebook.groups)})")
+        batch = read_survey(file, id_column=id_column, attributes=attributes or [], texts=texts or [],
+                            choices=choices or [], sheet=sheet, missing_values=missing_values,
+                            choice_group=choice_group, progress=progress)
+        return self._import(batch)
+
+    def _import(self, batch: "ImportBatch") -> "ImportReport":
+        from .importers.write import write_batch
+        with self.transaction():
+            return write_batch(self.conn, batch)
+
+    # ------------------------------------------------------------------ reading
+    def documents(self, kind: str | None = None, where: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """Documents with their attributes, filtered by kind and attribute values."""
+        sql = "SELECT id, kind, source, content_hash FROM documents"
+        args: list[Any] = []
+        if kind:
+            sql += " WHERE kind = ?"
+            args.append(kind)
+        docs = [dict(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+        attrs: dict[str, dict[str, str]] = {}
+        for r in self.conn.execute("SELECT doc, name, value FROM attributes"):
+            attrs.setdefault(r[0], {})[r[1]] = r[2]
+        out = []
+        for d in docs:
+            d["attributes"] = attrs.get(d["id"], {})
+            if where and any(d["attributes"].get(k) != v for k, v in where.items()):
+                continue
+            out.append(d)
+        return out
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        row = self.conn.execute("SELECT id, kind, source, content_hash, text FROM documents WHERE id = ?",
+                                (doc_id,)).fetchone()
+        if row is None:
+            raise QualcodeError(f"unknown document {doc_id!r}")
+        d = dict(row)
+        d["attributes"] = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT name, value FROM attributes WHERE doc = ? ORDER BY name", (doc_id,))}
+        d["segments"] = self.segments(doc=doc_id)
+        return d
+
+    def segments(self, doc: str | None = None, field: str | None = None) -> list[dict[str, Any]]:
+        sql = ("SELECT id AS segment, doc, field, position, paragraph, start, end, text FROM segments "
+               "WHERE retired = 0")
+        args: list[Any] = []
+        if doc:
+            sql += " AND doc = ?"
+            args.append(doc)
+        if field:
+            sql += " AND field = ?"
+            args.append(field)
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY doc, field, position", args)]
+
+    def iter_segments(self) -> Iterator[sqlite3.Row]:
+        """All live segments in document order, streamed (for exports of large projects)."""
+        return self.conn.execute(
+            "SELECT id AS segment, doc, field, start, end, text FROM segments WHERE retired = 0 "
+            "ORDER BY doc, field, position")
+
+    def fields(self) -> dict[str, dict[str, Any]]:
+        return {r["name"]: dict(r) for r in self.conn.execute("SELECT name, kind, code_group FROM fields")}
+
+    def coders(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT coder FROM decisions ORDER BY coder")]
+
+    def status(self) -> dict[str, Any]:
+        """What is in the project: the numbers a user checks before and after each step."""
+        c = self.conn
+        docs = dict(c.execute("SELECT kind, COUNT(*) FROM documents GROUP BY kind").fetchall())
+        by_attr: dict[str, dict[str, int]] = {}
+        for name, value, n in c.execute(
+                "SELECT name, COALESCE(value, ''), COUNT(*) FROM attributes GROUP BY name, value ORDER BY name, value"):
+            by_attr.setdefault(name, {})[value] = n
+        segs = dict(c.execute("SELECT field, COUNT(*) FROM segments WHERE retired = 0 GROUP BY field").fetchall())
+        decisions = {r[0]: {"decisions": r[1], "coded": 0} for r in
+                     c.execute("SELECT coder, COUNT(*) FROM decisions GROUP BY coder")}
+        for coder, n in c.execute("SELECT coder, COUNT(*) FROM codings GROUP BY coder"):
+            decisions[coder]["coded"] = n
+        pending = c.execute(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT s.segment, s.code FROM suggestions s "
+            "JOIN segments g ON g.id = s.segment AND g.retired = 0 "
+            "WHERE NOT EXISTS (SELECT 1 FROM current_decisions d WHERE d.segment = s.segment "
+            "AND d.code = s.code AND d.verdict != 'retract'))").fetchone()[0]
+        cb = self.codebook
+        return {
+            "project": self.path,
+            "codebook": {"name": cb.name, "version": cb.version, "path": cb.path, "codes": len(cb.codes)},
+            "documents": docs,
+            "attributes": by_attr,
+            "segments": segs,
+            "suggestions": c.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0],
+            "pending": pending,
+            "coders": decisions,
+        }
+
+
+def _absolute(path: str | None) -> str | None:
+    """Remember where the codebook file is, so an edit is found from any working directory."""
+    if path and Path(path).is_file():
+        return str(Path(path).resolve())
+    return path
+
+
+from .importers.write import ImportBatch, ImportReport  # noqa: E402  (types for annotations)
+
+__all__ = ["Project", "ImportBatch", "ImportReport", "default_project_path"]

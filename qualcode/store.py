@@ -1,0 +1,168 @@
+"""The project store: one SQLite file holding everything a user did.
+
+WAL mode and foreign keys on; the schema version lives in ``PRAGMA user_version`` and is
+moved forward by the ordered MIGRATIONS below, so an old project file opens in a new
+qualcode. Every write that belongs together runs inside ``transaction()``: a crash or
+SIGKILL in the middle leaves the file exactly as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from .errors import QualcodeError
+
+# Each entry moves the schema from version i to i+1. Never edit a shipped entry: append.
+MIGRATIONS: list[str] = [
+    # 1: the core records of DESIGN.md
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    CREATE TABLE codebook_versions (
+        version TEXT PRIMARY KEY, path TEXT, content TEXT NOT NULL, loaded_at TEXT NOT NULL);
+
+    -- the current codebook's codes, for SQL joins; the YAML in codebook_versions is the truth
+    CREATE TABLE codes (
+        id TEXT PRIMARY KEY, label TEXT NOT NULL, short TEXT NOT NULL, grp TEXT NOT NULL,
+        number INTEGER, parent TEXT, position INTEGER NOT NULL);
+
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('interview', 'response')),
+        source TEXT, content_hash TEXT NOT NULL, text TEXT, imported_at TEXT NOT NULL);
+
+    CREATE TABLE attributes (
+        doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        name TEXT NOT NULL, value TEXT,
+        PRIMARY KEY (doc, name));
+    CREATE INDEX attributes_name ON attributes(name, value);
+
+    -- notes: an interview's text; text: an open survey answer; choice: one of several areas
+    CREATE TABLE fields (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('notes', 'text', 'choice')),
+        code_group TEXT);
+
+    -- a span of a document's field; retired = gone from the source but kept for its decisions
+    CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        field TEXT NOT NULL REFERENCES fields(name),
+        position INTEGER NOT NULL, paragraph INTEGER NOT NULL DEFAULT 0,
+        start INTEGER NOT NULL, end INTEGER NOT NULL,
+        text TEXT NOT NULL, text_hash TEXT NOT NULL,
+        retired INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX segments_doc ON segments(doc, field, position);
+
+    -- the NLP stream of a segment, so that re-suggesting never runs spaCy again
+    CREATE TABLE segment_tokens (
+        segment INTEGER PRIMARY KEY REFERENCES segments(id) ON DELETE CASCADE,
+        pipeline TEXT NOT NULL, data BLOB NOT NULL);
+
+    CREATE TABLE suggestions (
+        id INTEGER PRIMARY KEY,
+        segment INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        code TEXT NOT NULL, source TEXT NOT NULL, score REAL NOT NULL,
+        start INTEGER, end INTEGER, negated INTEGER NOT NULL DEFAULT 0,
+        reason TEXT, candidates TEXT, codebook_version TEXT, created_at TEXT NOT NULL,
+        UNIQUE (segment, code, source));
+    CREATE INDEX suggestions_code ON suggestions(code);
+
+    -- append-only; the current coding is the latest row per (segment, code, coder)
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        segment INTEGER NOT NULL REFERENCES segments(id),
+        code TEXT NOT NULL, coder TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('accept', 'reject', 'add', 'retract')),
+        made_at TEXT NOT NULL, note TEXT,
+        origin TEXT NOT NULL DEFAULT 'review',
+        suggestion_source TEXT, score REAL, codebook_version TEXT);
+    CREATE INDEX decisions_key ON decisions(segment, code, coder, id);
+    CREATE INDEX decisions_coder ON decisions(coder);
+
+    CREATE VIEW current_decisions AS
+        SELECT d.* FROM decisions d
+        JOIN (SELECT MAX(id) AS id FROM decisions GROUP BY segment, code, coder) m ON d.id = m.id;
+
+    -- what each coder currently holds as coded: accepted or added, not later rejected/retracted
+    CREATE VIEW codings AS
+        SELECT segment, code, coder FROM current_decisions WHERE verdict IN ('accept', 'add');
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
+    """Open (or with ``create`` make) a project file and bring its schema up to date."""
+    p = Path(path)
+    if not create and not p.exists():
+        raise QualcodeError(f"no project here; run 'qualcode --project {p} init' first", where=str(p))
+    if create and p.exists():
+        raise QualcodeError("a project file already exists here", where=str(p))
+    try:
+        conn = sqlite3.connect(str(p), isolation_level=None, timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise QualcodeError(f"not a qualcode project file ({e})", where=str(p)) from None
+    if version > SCHEMA_VERSION:
+        raise QualcodeError(f"project schema {version} is newer than this qualcode ({SCHEMA_VERSION}); upgrade qualcode",
+                            where=str(p))
+    if version < SCHEMA_VERSION:
+        migrate(conn, version)
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, from_version: int) -> None:
+    """Apply the missing migrations, each in its own transaction with its version bump."""
+    for i in range(from_version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[i]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {i + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> Iterator[str]:
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf
+            buf = ""
+    if buf.strip():
+        yield buf
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """All-or-nothing: commit on success, roll back on any exception (Ctrl-C included)."""
+    if conn.in_transaction:  # nested use joins the outer transaction
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
