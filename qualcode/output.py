@@ -138,10 +138,14 @@ def markdown_table(t: Table) -> str:
 def rich_table(t: Table) -> Any:
     from rich.table import Table as RichTable
     rt = RichTable(title=t.title or None, caption=t.note or None, title_justify="left")
+    text_rows = t.text_rows()
     for i, c in enumerate(t.columns):
         numeric = any(isinstance(r[i], (int, float)) and not isinstance(r[i], bool) for r in t.rows)
-        rt.add_column(c, justify="right" if numeric else "left", overflow="fold")
-    for row in t.text_rows():
+        # short cells ("22 av 30 (73 %)", "4,3") never wrap, so long labels take the wrapping
+        longest = max([len(r[i]) for r in text_rows] or [0])
+        short = longest <= 24
+        rt.add_column(c, justify="right" if numeric else "left", overflow="fold", no_wrap=short)
+    for row in text_rows:
         rt.add_row(*row)
     return rt
 
@@ -149,14 +153,21 @@ def rich_table(t: Table) -> Any:
 def print_tables(tables: list[Table]) -> None:
     from rich.console import Console
     console = Console()
+    if not console.is_terminal:  # piped or redirected: no terminal to fit, so never squeeze labels
+        console = Console(width=160)
     for t in tables:
         console.print(rich_table(t))
 
 
 def write_xlsx(tables: list[Table], path: str) -> None:
-    """One sheet per table, real number cells with a display format, sensible widths."""
+    """One sheet per table, real number cells with a display format, printable on one A4 width.
+
+    Numbers stay numbers (Excel shows its own locale's decimal mark); long label columns wrap at
+    60 characters; the sheet prints fitted to one page wide, landscape when the table is wide.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
@@ -167,20 +178,45 @@ def write_xlsx(tables: list[Table], path: str) -> None:
         if t.title:
             ws.cell(1, 1, t.title).font = Font(bold=True)
             row0 = 3
+        text_rows = t.text_rows()
+        numeric = [any(isinstance(r[j], (int, float)) and not isinstance(r[j], bool) for r in t.rows)
+                   for j in range(len(t.columns))]
         for j, c in enumerate(t.columns, start=1):
-            ws.cell(row0, j, c).font = Font(bold=True)
+            cell = ws.cell(row0, j, c)
+            cell.font = Font(bold=True)
+            if numeric[j - 1]:
+                cell.alignment = Alignment(horizontal="right")
+        widths = [min(max([len(str(c))] + [len(x[j]) for x in text_rows] + [6]) + 2, 72)
+                  for j, c in enumerate(t.columns)]
         for r, row in enumerate(t.rows, start=row0 + 1):
+            total_row = bool(row) and str(row[0]).strip() in ("Total", "Totalt")
+            lines = max([1] + [-(-len(v) // (widths[j] - 2)) for j, v in enumerate(row) if isinstance(v, str)])
+            if lines > 1:  # wrapped cells need the height set: spreadsheet apps do not grow rows on load
+                ws.row_dimensions[r].height = 15 * lines
             for j, (c, v) in enumerate(zip(t.columns, row), start=1):
                 cell = ws.cell(r, j, v)
                 if isinstance(v, float):
                     cell.number_format = "0.0" if t.formats.get(c, "percent1") == "percent1" else "0.000"
                 elif isinstance(v, int) and not isinstance(v, bool):
                     cell.number_format = "0"
+                elif isinstance(v, str) and len(v) > widths[j - 1] - 2:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if total_row:
+                    cell.font = Font(bold=True)
         if t.note:
-            ws.cell(row0 + len(t.rows) + 2, 1, t.note)
-        for j, c in enumerate(t.columns, start=1):
-            width = max([len(str(c))] + [len(x[j - 1]) for x in t.text_rows()])
-            ws.column_dimensions[ws.cell(row0, j).column_letter].width = min(max(width + 2, 8), 80)
+            r = row0 + len(t.rows) + 2
+            ws.cell(r, 1, t.note).alignment = Alignment(wrap_text=True, vertical="top")
+            if len(t.columns) > 1:
+                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(t.columns))
+            ws.row_dimensions[r].height = 15 * (1 + len(t.note) // max(sum(widths), 1))
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = w
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if sum(widths) > 100 else "portrait"
+        ws.print_title_rows = f"{row0}:{row0}"
     if not tables:
         wb.create_sheet("Tom")
     wb.save(path)

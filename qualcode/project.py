@@ -130,14 +130,23 @@ class Project:
     def import_survey(self, file: str | Path, *, id_column: str, attributes: list[str] | None = None,
                       texts: list[str] | None = None, choices: list[str] | None = None,
                       sheet: str | None = None, missing_values: tuple[str, ...] = ("#NULL!",),
-                      choice_group: str = "fokusomrade", progress: Any = None) -> "ImportReport":
+                      choice_group: str = "fokusomrade", field_groups: dict[str, str] | None = None,
+                      progress: Any = None) -> "ImportReport":
+        """One document per row. ``field_groups`` binds an open-answer column to the code group
+        of its question (``fraga_2a`` → ``fraga2a``), so suggestions there come from that group."""
         from .importers.survey import read_survey
-        if choices and choice_group not in self.codebook.groups:
-            raise QualcodeError(f"unknown code group {choice_group!r} for choice columns "
-                                f"(known: {', '.join(self.codebook.groups)})")
+        field_groups = field_groups or {}
+        bindings = list(field_groups.items()) + ([("of the choice columns", choice_group)] if choices else [])
+        for col, group in bindings:
+            if group not in self.codebook.groups:
+                raise QualcodeError(f"unknown code group {group!r} for column {col} "
+                                    f"(known: {', '.join(self.codebook.groups)})")
+        stray = [c for c in field_groups if c not in (texts or [])]
+        if stray:
+            raise QualcodeError(f"a code group is given for {', '.join(stray)}, which is not a --text column")
         batch = read_survey(file, id_column=id_column, attributes=attributes or [], texts=texts or [],
                             choices=choices or [], sheet=sheet, missing_values=missing_values,
-                            choice_group=choice_group, progress=progress)
+                            choice_group=choice_group, field_groups=field_groups, progress=progress)
         return self._import(batch)
 
     def _import(self, batch: "ImportBatch") -> "ImportReport":

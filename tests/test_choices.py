@@ -231,3 +231,58 @@ def test_other_group() -> None:
     assert n.normalise("friskvård").code == "friskvard"
     with pytest.raises(ValueError):
         ChoiceNormaliser(cb, group="nope")
+
+
+# --- the codebook's rule patterns as evidence, on a small inline codebook so that these tests do
+# not move when the project's patterns are edited
+MINI = """
+name: mini
+codes:
+  - {id: rum, number: 1, group: fokusomrade, label: Lämpliga lokaler,
+     patterns: [{part: samtalsrum}, {part: lokal}],
+     exclude: [{phrase: lokalt forum}]}
+  - {id: forum, number: 2, group: fokusomrade, label: Kompetensforum, aliases: [forum]}
+  - {id: chef, number: 3, group: fokusomrade, label: Nära ledning,
+     patterns: [{lemma: chef, near: [närvarande, nära], weight: 0.8}]}
+  - {id: antal, number: 4, group: fokusomrade, label: Antal medarbetare, aliases: [fler kollegor]}
+  - {id: handl, number: 5, group: fokusomrade, label: Ärendehandledning,
+     patterns: [{part: handledning, unless: [student]}]}
+  - {id: stud, number: 6, group: fokusomrade, label: Mottagande av studenter}
+  - {id: ovrigt, number: 14, group: fokusomrade, label: Övrigt, aliases: [annat]}
+"""
+
+
+@pytest.fixture(scope="module")
+def mini() -> ChoiceNormaliser:
+    from qualcode.codebook import parse_codebook
+
+    return ChoiceNormaliser(parse_codebook(MINI))
+
+
+def test_part_pattern(mini: ChoiceNormaliser) -> None:
+    assert mini.normalise("fler samtalsrum").code == "rum"      # "fler" only modifies
+
+
+def test_exclude_pattern_vetoes(mini: ChoiceNormaliser) -> None:
+    assert mini.normalise("lokalt forum").code == "forum"
+
+
+def test_near_pattern(mini: ChoiceNormaliser) -> None:
+    assert mini.normalise("mer närvarande chefer").code == "chef"
+
+
+def test_unless_pattern(mini: ChoiceNormaliser) -> None:
+    assert mini.normalise("handledning").code == "handl"
+    assert mini.normalise("handledning av studenter").code == "stud"
+
+
+def test_named_area_then_comment(norm: ChoiceNormaliser) -> None:
+    r = norm.normalise("Övrigt: lönen för erfarna")
+    assert r.code == "ovrigt" and r.score > BULK_THRESHOLD
+    r = norm.normalise("Annat - hot och våld")
+    assert r.code == "ovrigt"
+
+
+def test_weak_match_is_a_hint(norm: ChoiceNormaliser) -> None:
+    r = norm.normalise("att fråga klienterna vad de tycker")
+    assert r.score <= 0.85 and r.code == "brukardelaktighet"

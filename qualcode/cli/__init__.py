@@ -73,8 +73,11 @@ def main(ctx: click.Context, project_path: str | None) -> None:
 
 def _register() -> None:
     # one import per workflow module; each adds its commands to ``main``
-    from . import setup  # noqa: F401
+    from . import demo, setup  # noqa: F401
     # --- further command modules register below this line ---
+    from . import suggest  # noqa: F401
+    from . import review  # noqa: F401
+    from . import tally  # noqa: F401
 
 
 _register()

@@ -133,17 +133,19 @@ def import_notes(state: State, folder: str) -> None:
 @click.option("--text", "texts", multiple=True, help="Open-answer column; repeatable.")
 @click.option("--choice", "choices", multiple=True, help="Column naming an area in free text; repeatable.")
 @click.option("--choice-group", default="fokusomrade", show_default=True, help="Code group of the choice columns.")
+@click.option("--field-group", "field_groups", multiple=True, metavar="COL=GROUP",
+              help="Suggest codes of GROUP only in open-answer column COL (e.g. fraga_2a=fraga2a); repeatable.")
 @click.option("--sheet", default=None, help="XLSX sheet name or number (default: the first).")
 @click.option("--missing-value", "missing_values", multiple=True, default=("#NULL!",), show_default=True,
               help="Cell value meaning the respondent never had the question (system-missing).")
 @pass_state
 def import_survey(state: State, file: str, id_column: str, attributes: tuple[str, ...], texts: tuple[str, ...],
-                  choices: tuple[str, ...], choice_group: str, sheet: str | None,
+                  choices: tuple[str, ...], choice_group: str, field_groups: tuple[str, ...], sheet: str | None,
                   missing_values: tuple[str, ...]) -> None:
     """A survey export (.csv: UTF-8 or cp1252, ; or , detected; .xlsx): one document per row."""
     report = state.project.import_survey(file, id_column=id_column, attributes=list(attributes), texts=list(texts),
                                          choices=list(choices), sheet=sheet, missing_values=missing_values,
-                                         choice_group=choice_group)
+                                         choice_group=choice_group, field_groups=parse_where(field_groups, "--field-group"))
     click.echo(report.summary())
 
 
@@ -203,12 +205,12 @@ def export_segments(state: State, fmt: str, output: str | None) -> None:
         emit(fmt, output, records=records)
 
 
-def parse_where(items: tuple[str, ...] | list[str]) -> dict[str, str]:
+def parse_where(items: tuple[str, ...] | list[str], option: str = "--where") -> dict[str, str]:
     """``round=vt2017`` → {"round": "vt2017"}; shared by every command with ``--where``."""
     out = {}
     for item in items:
         if "=" not in item:
-            raise QualcodeError(f"--where needs ATTR=VALUE, got {item!r}")
+            raise QualcodeError(f"{option} needs NAME=VALUE, got {item!r}")
         k, v = item.split("=", 1)
         out[k.strip()] = v.strip()
     return out

@@ -21,7 +21,8 @@ from .write import DocumentRecord, ImportBatch, SegmentRecord
 
 def read_survey(file: str | Path, *, id_column: str, attributes: list[str], texts: list[str],
                 choices: list[str], sheet: str | None = None, missing_values: Iterable[str] = ("#NULL!",),
-                choice_group: str = "fokusomrade", progress: Any = None) -> ImportBatch:
+                choice_group: str = "fokusomrade", field_groups: dict[str, str] | None = None,
+                progress: Any = None) -> ImportBatch:
     path = Path(file)
     if not path.exists():
         raise QualcodeError("file not found", where=str(path))
@@ -70,7 +71,8 @@ def read_survey(file: str | Path, *, id_column: str, attributes: list[str], text
             progress(1)
     if not docs:
         raise QualcodeError("no data rows under the header", where=str(path))
-    fields: dict[str, tuple[str, str | None]] = {n: ("text", None) for n in texts}
+    field_groups = field_groups or {}
+    fields: dict[str, tuple[str, str | None]] = {n: ("text", field_groups.get(n)) for n in texts}
     fields.update({n: ("choice", choice_group) for n in choices})
     return ImportBatch(str(path), docs, fields)
 

@@ -1,0 +1,143 @@
+"""Horizontal bar charts for the report: legible at A4 text width, Swedish labels, PNG or SVG.
+
+Horizontal because the labels are the plan's long area names; they are wrapped, not shrunk.
+The figure is 16 cm wide (A4 minus margins) and grows with the number of bars, so a pasted
+chart keeps 8–9 pt text. Matplotlib runs headless (Agg), as on a server or in CI.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+from typing import Sequence
+
+from .errors import QualcodeError
+
+A4_TEXT_WIDTH_IN = 16 / 2.54
+COLORS = ["#1f4e79", "#5b9bd5", "#a9c8e8", "#c55a11", "#70ad47", "#7f7f7f"]
+
+
+def _wrap(label: str, width: int = 48) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def bar_chart(path: str | Path, categories: Sequence[str], series: dict[str, Sequence[float]], *,
+              title: str = "", xlabel: str = "", stacked: bool = False, percent: bool = False,
+              decimal_comma: bool = True) -> Path:
+    """Draw categories top-down as horizontal bars; one series = plain bars, several = grouped or stacked."""
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise QualcodeError(f"chart file must end in .png or .svg, not {path.suffix or '(none)'!r}", where=str(path))
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(series)
+    n = len(categories)
+    wrapped = [_wrap(c, 56) for c in categories]
+    max_lines = max([w.count("\n") + 1 for w in wrapped] or [1])
+    per_bar = 0.28 if (stacked or len(names) == 1) else 0.16 * len(names) + 0.08
+    per_row = max(per_bar, 0.14 * max_lines + 0.06)   # rows are evenly spaced: the tallest label sets the pitch
+    height = max(2.0, 0.9 + n * per_row + (0.3 if len(names) > 1 else 0) + (0.3 if title else 0))
+    fig, ax = plt.subplots(figsize=(A4_TEXT_WIDTH_IN, height), dpi=150)
+    ypos = list(range(n))
+    fmt = (lambda v: (f"{v:.0f} %" if decimal_comma else f"{v:.0f}%")) if percent else (lambda v: f"{v:g}")
+    left = [0.0] * n
+    if stacked or len(names) == 1:
+        for i, name in enumerate(names):
+            vals = [float(v or 0) for v in series[name]]
+            bars = ax.barh(ypos, vals, left=left if stacked else None, height=0.65, color=COLORS[i % len(COLORS)],
+                           label=name)
+            if not stacked:
+                for b, v in zip(bars, vals):
+                    ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=8)
+            left = [a + b for a, b in zip(left, vals)]
+        if stacked:
+            for y, v in zip(ypos, left):
+                ax.text(v, y, " " + fmt(v), va="center", fontsize=8)
+        top = max(left) if stacked else max([float(v or 0) for v in series[names[0]]] or [0])
+    else:
+        h = 0.8 / len(names)
+        top = 0.0
+        for i, name in enumerate(names):
+            vals = [float(v or 0) for v in series[name]]
+            pos = [y - 0.4 + h * (i + 0.5) for y in ypos]
+            bars = ax.barh(pos, vals, height=h, color=COLORS[i % len(COLORS)], label=name)
+            for b, v in zip(bars, vals):
+                ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=6.5)
+            top = max([top, *vals])
+    ax.set_yticks(ypos)
+    ax.set_yticklabels(wrapped, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, (top or 1) * 1.15 if not percent else max(100, (top or 1) * 1.1))
+    ax.tick_params(axis="x", labelsize=8)
+    if decimal_comma:
+        from matplotlib.ticker import FuncFormatter
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",")))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if xlabel:
+        ax.set_xlabel(xlabel, fontsize=9)
+    if title:
+        ax.set_title(_wrap(title, 80), fontsize=10, loc="left")
+    if len(names) > 1:
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format=path.suffix.lower()[1:])
+    plt.close(fig)
+    return path
+
+
+# ----------------------------------------------------------------------------- one chart per tally
+
+def presence_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
+    """Percent of documents per code; one bar per group when grouped."""
+    from .tally import group_label, percent
+    cats = [t["label"] for t in result.totals]
+    if result.by:
+        series = {}
+        for g in result.groups:
+            name = f"{group_label(g['group'], lang)} (n={g['of']})"
+            cells = {r["code"]: r for r in result.rows if r["group"] == g["group"]}
+            series[name] = [percent(cells[t["code"]]["documents"], cells[t["code"]]["of"], 0) or 0 for t in result.totals]
+    else:
+        n = result.totals[0]["of"] if result.totals else 0
+        series = {f"n={n}": [percent(t["documents"], t["of"], 0) or 0 for t in result.totals]}
+    xlabel = "Andel dokument (%)" if lang == "sv" else "Share of documents (%)"
+    return bar_chart(path, cats, series, title=title, xlabel=xlabel, percent=True, decimal_comma=lang == "sv")
+
+
+def mentions_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
+    from .tally import group_label
+    if result.by:
+        order = []
+        for r in result.rows:
+            if r["label"] not in order:
+                order.append(r["label"])
+        series: dict[str, list[float]] = {}
+        for r in result.rows:
+            series.setdefault(group_label(r["group"], lang), [0.0] * len(order))[order.index(r["label"])] = r["count"]
+        cats = order
+    else:
+        cats = [r["label"] for r in result.rows]
+        series = {"": [r["count"] for r in result.rows]}
+    xlabel = "Antal gånger nämnt" if lang == "sv" else "Times mentioned"
+    return bar_chart(path, cats, series, title=title, xlabel=xlabel, decimal_comma=lang == "sv")
+
+
+def choice_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
+    """Areas in plan order; with several alternatives, stacked so the bar is the combined total."""
+    from .tally import row_title
+    first = result.tables[0]["rows"] if result.tables else []
+    cats = [row_title(r) for r in first]
+    alt = "alternativ" if lang == "sv" else "alternative"
+    names = [t["field"] for t in result.tables]
+    stems = {re.sub(r"[_\-\s]*\d+$", "", n) for n in names}
+    if len(names) > 1 and len(stems) == 1 and all(re.search(r"\d+$", n) for n in names):
+        names = [alt + " " + re.search(r"(\d+)$", n).group(1) for n in names]
+    series = {name: [r["count"] for r in t["rows"]] for name, t in zip(names, result.tables)}
+    xlabel = "Antal" if lang == "sv" else "Count"
+    return bar_chart(path, cats, series, title=title, xlabel=xlabel, stacked=len(result.tables) > 1,
+                     decimal_comma=lang == "sv")

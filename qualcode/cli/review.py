@@ -1,0 +1,229 @@
+"""Commands for turning suggestions into codes: review (+ accept/export/import), code, agreement, reconcile."""
+
+from __future__ import annotations
+
+import click
+
+from ..agreement import (UNITS, adopt_agreements, agreement as agreement_stats, machine_agreement,
+                         parse_coders)
+from ..decisions import (ORDERS, Filter, accept_above, check_coder, code_segment, export_sheet,
+                         import_decisions, pending)
+from ..errors import QualcodeError
+from ..output import Table, emit, output_options
+from . import State, SubGroup, main, pass_state
+from .setup import parse_where
+
+CODER_ENV = "QUALCODE_CODER"
+
+
+def filter_options(f):
+    """--code/--group/--doc/--field/--where, shared by review and its subcommands."""
+    f = click.option("--where", "where", multiple=True, metavar="ATTR=VALUE",
+                     help="Only documents with this attribute value; repeatable.")(f)
+    f = click.option("--field", "field_", default=None, help="Only segments of this field.")(f)
+    f = click.option("--doc", default=None, help="Only this document.")(f)
+    f = click.option("--group", default=None, help="Only codes of this group.")(f)
+    f = click.option("--code", "codes", multiple=True, help="Only this code; repeatable.")(f)
+    return f
+
+
+def coder_option(required: bool = True):
+    return click.option("--coder", envvar=CODER_ENV, required=required, default=None,
+                        help=f"Who is deciding (default: ${CODER_ENV}).")
+
+
+def _filter(state: State, codes, group, doc, field_, where) -> Filter:
+    filt = Filter.make(codes=codes, group=group, doc=doc, field=field_, where=parse_where(where))
+    filt.check(state.project)
+    return filt
+
+
+@main.group(cls=SubGroup, invoke_without_command=True)
+@coder_option(required=False)
+@filter_options
+@click.option("--order", type=click.Choice(ORDERS), default="document", show_default=True,
+              help="document order, lowest score first, or most uncertain (score nearest 0.5) first.")
+@click.option("--uncoded", is_flag=True, help="Walk segments without any suggestion, to code what was missed.")
+@pass_state
+@click.pass_context
+def review(ctx: click.Context, state: State, coder: str | None, codes, group, doc, field_, where, order: str,
+           uncoded: bool) -> None:
+    """Review pending suggestions in the terminal, one key per decision (y n c a s u ? q).
+
+    Every key press is saved at once; quit any time and the next run resumes where you stopped.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..review import Review, UncodedWalk
+    coder = check_coder(coder)
+    filt = _filter(state, codes, group, doc, field_, where)
+    keys = _keys()
+    if uncoded:
+        with keys:
+            UncodedWalk(state.project, coder, filt=filt, keys=keys.reader).run()
+        return
+    with keys:
+        Review(state.project, coder, filt=filt, order=order, keys=keys.reader).run()
+
+
+class _Keys:
+    """The terminal's key reader as a context manager (cbreak on, restored on exit)."""
+
+    def __init__(self) -> None:
+        from ..review import default_keys
+        self.reader = default_keys()
+
+    def __enter__(self) -> "_Keys":
+        if hasattr(self.reader, "__enter__"):
+            self.reader.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if hasattr(self.reader, "__exit__"):
+            self.reader.__exit__(*exc)
+
+
+def _keys() -> _Keys:
+    return _Keys()
+
+
+@review.command("accept")
+@coder_option()
+@click.option("--min-score", type=float, required=True, help="Accept pending suggestions scoring at least this.")
+@filter_options
+@click.option("--dry-run", is_flag=True, help="Only say how many would be accepted.")
+@pass_state
+def review_accept(state: State, coder: str, min_score: float, codes, group, doc, field_, where, dry_run: bool) -> None:
+    """Bulk-accept pending suggestions above a score (recorded with origin 'bulk')."""
+    filt = _filter(state, codes, group, doc, field_, where)
+    if dry_run:
+        n = sum(1 for it in pending(state.project, check_coder(coder), filt) if it.score >= min_score)
+        click.echo(f"would accept {n} suggestions scoring >= {min_score} for {coder}")
+        return
+    n = accept_above(state.project, coder, min_score, filt)
+    left = len(pending(state.project, coder, filt))
+    click.echo(f"accepted {n} suggestions scoring >= {min_score} as {coder}; {left} still pending")
+
+
+@review.command("export")
+@coder_option()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="F.xlsx (or .csv).")
+@filter_options
+@click.option("--all", "include_decided", is_flag=True, help="Also suggestions already decided (verdict filled in).")
+@pass_state
+def review_export(state: State, coder: str, output: str, codes, group, doc, field_, where,
+                  include_decided: bool) -> None:
+    """Write a review sheet: one row per suggestion, verdict and corrected-code columns to fill in."""
+    filt = _filter(state, codes, group, doc, field_, where)
+    n = export_sheet(state.project, coder, output, filt, include_decided=include_decided)
+    click.echo(f"wrote {n} suggestions to {output}")
+
+
+@review.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--coder", envvar=CODER_ENV, default=None, help="Coder for rows without a coder cell.")
+@output_options(formats=("table", "json"))
+@pass_state
+def review_import(state: State, file: str, coder: str | None, fmt: str, output: str | None) -> None:
+    """Record a filled-in review sheet (.xlsx/.csv: segment or doc[+field], code, verdict, coder), all or nothing."""
+    summary = import_decisions(state.project, file, coder=coder)
+    if fmt == "json":
+        emit(fmt, output, data=summary.to_json())
+    else:
+        click.echo(summary.summary())
+
+
+@main.command("code")
+@click.argument("segment", type=int)
+@click.argument("code")
+@coder_option()
+@click.option("--note", default=None, help="Why (kept with the decision).")
+@click.option("--remove", is_flag=True, help="Take the code off the segment instead (a reject).")
+@pass_state
+def code_cmd(state: State, segment: int, code: str, coder: str, note: str | None, remove: bool) -> None:
+    """Code one segment by hand (what the machine missed), or --remove a code."""
+    code_segment(state.project, segment, code, coder, verdict="reject" if remove else "add", note=note)
+    click.echo(f"segment {segment}: {'removed' if remove else 'coded'} {code} as {coder}")
+
+
+def _fmt(x) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+@main.command()
+@click.option("--coders", default=None, help="Two or more coders, comma-separated: A,B.")
+@click.option("--machine", is_flag=True, help="Compare the suggestions with one --coder instead.")
+@coder_option(required=False)
+@click.option("--group", default=None, help="Only codes of this group.")
+@click.option("--where", "where", multiple=True, metavar="ATTR=VALUE", help="Only these documents; repeatable.")
+@click.option("--unit", type=click.Choice(UNITS), default="segment", show_default=True,
+              help="(segment, code) or (document, code) pairs.")
+@click.option("--nominal", is_flag=True, help="Overall: one nominal value per segment (the set of codes given).")
+@click.option("--min-score", type=float, default=0.5, show_default=True,
+              help="With --machine: a suggestion counts as the machine's yes from this score.")
+@output_options(formats=("table", "json", "csv", "md", "xlsx"))
+@pass_state
+def agreement(state: State, coders: str | None, machine: bool, coder: str | None, group: str | None, where,
+              unit: str, nominal: bool, min_score: float, fmt: str, output: str | None) -> None:
+    """Agreement between coders (percent, Cohen's kappa, Krippendorff's alpha), or machine vs a coder.
+
+    A unit is a (segment, code) pair that either coder decided on or that has a suggestion, on
+    segments both coders reviewed; its value is coded / not coded. See qualcode/agreement.py.
+    """
+    filt = Filter.make(where=parse_where(where))
+    if machine:
+        if not coder:
+            raise QualcodeError("--machine needs --coder NAME (the human the suggestions are compared with)")
+        data = machine_agreement(state.project, coder, min_score=min_score, group=group, filt=filt)
+        o = data["overall"]
+        cols = ["kod", "nr", "n", "tp", "fp", "fn", "precision", "recall", "F1", "kappa"]
+        t1 = Table(f"Förslag mot {coder} (poäng ≥ {min_score}; {data['segments']} granskade segment)", cols,
+                   [[c["code"], c["number"], c["n"], c["tp"], c["fp"], c["fn"], c["precision"], c["recall"], c["f1"],
+                     c["kappa"]] for c in data["codes"]]
+                   + [["totalt", None, o["n"], o["tp"], o["fp"], o["fn"], o["precision"], o["recall"], o["f1"],
+                       o["kappa"]]],
+                   formats={k: "float3" for k in ("precision", "recall", "F1", "kappa")}, decimal_comma=False)
+        t2 = Table("Per regel (flest falska träffar först)",
+                   ["källa", "kod", "förslag", "tp", "fp", "precision", "recall", "F1", "kappa"],
+                   [[r["source"], r["code"], r["suggestions"], r["tp"], r["fp"], r["precision"], r["recall"], r["f1"],
+                     r["kappa"]] for r in data["rules"]],
+                   formats={k: "float3" for k in ("precision", "recall", "F1", "kappa")}, decimal_comma=False)
+        emit(fmt, output, data=data, tables=[t1, t2])
+        return
+    if not coders:
+        raise QualcodeError("give --coders A,B (or --machine --coder A)")
+    names = parse_coders(coders)
+    data = agreement_stats(state.project, names, group=group, unit=unit, scale="nominal" if nominal else "presence",
+                           filt=filt)
+    o = data["overall"]
+    f3 = {"kappa": "float3", "alpha": "float3", "procent": "percent1"}
+    t1 = Table(f"Överensstämmelse {' / '.join(names)} (enhet: {unit}; {o['n']} enheter)",
+               ["kod", "nr", "n", "procent", "kappa", "alpha"] + [f"kodat {k}" for k in names],
+               [[c["code"], c["number"], c["n"], c["percent"], c["kappa"], c["alpha"]]
+                + [c["coded"][k] for k in names] for c in data["codes"]]
+               + [["totalt", None, o["n"], o["percent"], o["kappa"], o["alpha"]] + [None] * len(names)],
+               formats=f3)
+    tables = [t1]
+    if data["disagreements"]:
+        tables.append(Table(f"Oenigheter ({len(data['disagreements'])})", ["dokument", "segment", "kod"] + names
+                            + ["text"],
+                            [[d["doc"], d["segment"], d["code"]]
+                             + ["ja" if d["values"][k] == 1 else "nej" if d["values"][k] == 0 else "–" for k in names]
+                             + [d["text"]] for d in data["disagreements"]]))
+    emit(fmt, output, data=data, tables=tables)
+
+
+@main.command()
+@click.option("--coders", required=True, help="The two coders to reconcile: A,B.")
+@click.option("--as", "as_coder", required=True, help="Name of the consensus coder to write.")
+@click.option("--group", default=None, help="Only codes of this group.")
+@pass_state
+def reconcile(state: State, coders: str, as_coder: str, group: str | None) -> None:
+    """Settle the coders' disagreements one key at a time into a consensus coder (agreements copied)."""
+    from ..review import ReconcileSession
+    names = parse_coders(coders)
+    adopted = adopt_agreements(state.project, names, as_coder, group=group)
+    click.echo(f"{adopted} agreed decisions copied to {as_coder}")
+    keys = _keys()
+    with keys:
+        ReconcileSession(state.project, names, as_coder, group=group, keys=keys.reader).run()

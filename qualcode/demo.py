@@ -1,0 +1,203 @@
+"""``qualcode demo``: the whole path from raw Swedish text to the report's published tables.
+
+It runs on the reconstructed study in ``corpora/handlingsplan-2016-2018`` exactly as a user
+would: import, suggest, see how much a reviewer would have to correct, record the gold codes as
+the decisions of a coder named ``facit`` through the same review-import path an assistant's
+spreadsheet takes, tally, and check every published figure against the tallies. The exit
+status is 0 only if every figure that the data can support reproduces.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from .errors import QualcodeError
+from .evaluate import Comparison, compare, read_gold
+from .project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpora" / "handlingsplan-2016-2018"
+CLAIMS = REPO / "tests" / "fixtures" / "published_figures.yaml"
+CODEBOOK = REPO / "codebooks" / "handlingsplan.yaml"
+GOLD_CODER = "facit"
+
+CHOICE_FIELDS = ["langst_1", "langst_2", "langst_3", "behov_1", "behov_2", "behov_3"]
+OPEN_FIELDS = {"fraga_2a": "fraga2a", "fraga_2b": "fraga2b", "fraga_2c": "fraga2c"}
+COMMENT_FIELDS = ["kommentar_a", "kommentar_b", "kommentar_c", "trivs"]
+NOTE_GROUPS = ["fokusomrade", "tema"]
+
+
+@dataclass
+class DemoResult:
+    project: Path
+    claims_ok: int
+    claims_failed: int
+    inconsistencies: int
+
+    @property
+    def ok(self) -> bool:
+        return self.claims_failed == 0 and self.claims_ok > 0
+
+
+def build_project(path: Path, corpus: Path = CORPUS, say: Callable[[str], None] = print) -> Project:
+    """Create a project at ``path`` and import the demo corpus into it."""
+    if path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    p = Project.init(path, CODEBOOK)
+    say(p.import_notes(corpus / "notes").summary())
+    say(p.import_survey(corpus / "survey_ht2018.csv", id_column="respondent",
+                        attributes=["sdf", "roll", "verksamhet"], choices=CHOICE_FIELDS,
+                        texts=list(OPEN_FIELDS), field_groups=OPEN_FIELDS).summary())
+    comments = corpus / "survey_2016_2017.csv"
+    if comments.exists():
+        say(p.import_survey(comments, id_column="id", attributes=["omgang", "verksamhet"], texts=COMMENT_FIELDS,
+                            field_groups={f: "tema" for f in COMMENT_FIELDS}).summary())
+    return p
+
+
+def gold_sets(corpus: Path = CORPUS) -> dict[str, dict]:
+    gold = {"notes": read_gold(corpus / "gold" / "notes.csv", with_field=False),
+            "survey": read_gold(corpus / "gold" / "survey_ht2018.csv", with_field=True)}
+    comments = corpus / "gold" / "survey_2016_2017.csv"
+    if comments.exists():
+        gold["comments"] = read_gold(comments, with_field=True)
+    return gold
+
+
+def pre_review_accuracy(p: Project, gold: dict[str, dict]) -> dict[str, Comparison]:
+    """The suggestions against the gold, before anyone has looked at them."""
+    out = {"notes": compare(p, gold["notes"], fields=["notes"], groups=NOTE_GROUPS, by_field=False),
+           "choices": compare(p, gold["survey"], fields=CHOICE_FIELDS, by_field=True),
+           "open answers": compare(p, gold["survey"], fields=list(OPEN_FIELDS), by_field=True)}
+    if "comments" in gold:
+        out["comments 2016–17"] = compare(p, gold["comments"], fields=COMMENT_FIELDS, by_field=True)
+    return out
+
+
+def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
+    """The gold as a review sheet: accept or reject each suggestion, add what none suggested."""
+    fields = p.fields()
+    rows: list[dict[str, str]] = []
+    suggested: set[tuple[str, str, str]] = set()
+    for seg, doc, fld, code in p.conn.execute(
+            "SELECT s.segment, g.doc, g.field, s.code FROM suggestions s JOIN segments g ON g.id = s.segment "
+            "WHERE g.retired = 0 ORDER BY s.segment, s.code"):
+        unit = (doc,) if fields[fld]["kind"] == "notes" else (doc, fld)
+        source = gold["notes"] if fields[fld]["kind"] == "notes" else _cell_gold(gold, fld)
+        if source is None:
+            continue
+        verdict = "accept" if code in source.get(unit, set()) else "reject"
+        rows.append({"segment": str(seg), "doc": "", "field": "", "code": code, "verdict": verdict,
+                     "coder": GOLD_CODER})
+        suggested.add((doc, fld if fields[fld]["kind"] != "notes" else "notes", code))
+    for (doc,), codes in gold["notes"].items():
+        for code in sorted(codes):
+            if (doc, "notes", code) not in suggested:
+                rows.append({"segment": "", "doc": doc, "field": "notes", "code": code, "verdict": "add",
+                             "coder": GOLD_CODER})
+    for key in ("survey", "comments"):
+        for (doc, fld), codes in gold.get(key, {}).items():
+            for code in sorted(codes):
+                if (doc, fld, code) not in suggested:
+                    rows.append({"segment": "", "doc": doc, "field": fld, "code": code, "verdict": "add",
+                                 "coder": GOLD_CODER})
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["segment", "doc", "field", "code", "verdict", "coder"])
+        w.writeheader()
+        w.writerows(rows)
+    return len(rows)
+
+
+def _cell_gold(gold: dict[str, dict], field: str) -> dict | None:
+    if field in CHOICE_FIELDS or field in OPEN_FIELDS:
+        return gold["survey"]
+    if field in COMMENT_FIELDS:
+        return gold.get("comments")
+    return None
+
+
+def run(out: Path | None = None, corpus: Path = CORPUS, claims: Path = CLAIMS,
+        console: Console | None = None) -> DemoResult:
+    from .claims import check_claims
+    from .decisions import import_decisions
+    from .suggest import suggest
+
+    console = console or Console()
+    workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="qualcode-demo-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = workdir / "qualcode.db"
+    if not (corpus / "notes").is_dir():
+        raise QualcodeError("demo corpus not found", where=str(corpus))
+
+    console.rule("1. Import")
+    p = build_project(db, corpus, say=console.print)
+
+    console.rule("2. Suggest")
+    console.print(suggest(p))
+
+    console.rule("3. Suggestions against the gold, before review")
+    gold = gold_sets(corpus)
+    print_comparisons(console, pre_review_accuracy(p, gold))
+
+    console.rule(f"4. Record the gold as coder '{GOLD_CODER}' (review import)")
+    sheet = workdir / "facit.csv"
+    n = write_gold_decisions(p, gold, sheet)
+    console.print(f"{sheet}: {n} rows")
+    console.print(import_decisions(p, sheet))
+
+    console.rule("5. Tallies against the published figures")
+    results = check_claims(p, claims, coder=GOLD_CODER)
+    ok, failed, inconsistent = print_claims(console, results)
+    console.rule("Result")
+    verdict = "[green]every published figure the data supports is reproduced[/]" if failed == 0 else \
+        f"[red]{failed} published figures are NOT reproduced[/]"
+    console.print(f"{ok} figures reproduced, {failed} failed, {inconsistent} inconsistencies in the report "
+                  f"(reported, not counted as failures): {verdict}")
+    console.print(f"The demo project is {db}; explore it with: qualcode --project {db} status")
+    p.close()
+    return DemoResult(db, ok, failed, inconsistent)
+
+
+def print_comparisons(console: Console, comparisons: dict[str, Comparison]) -> None:
+    t = RichTable(title="Suggestions before review (score ≥ 0.5) against the gold", title_justify="left")
+    for col in ("material", "units", "exactly right", "precision", "recall", "F1", "to accept", "to reject",
+                "to add"):
+        t.add_column(col, justify="left" if col == "material" else "right")
+    for name, c in comparisons.items():
+        o = c.overall
+        t.add_row(name, str(c.units), f"{c.units_exact} ({100 * c.units_exact / max(c.units, 1):.1f} %)",
+                  f"{o.precision:.3f}", f"{o.recall:.3f}", f"{o.f1:.3f}", str(o.tp), str(o.fp), str(o.fn))
+    console.print(t)
+
+
+def print_claims(console: Console, results: list) -> tuple[int, int, int]:
+    """Print each published figure beside the reproduced one; return (ok, failed, inconsistent)."""
+    t = RichTable(title="Published figures (seed 004) against the tallies", title_justify="left")
+    for col in ("claim", "what the report says", "published", "reproduced", ""):
+        t.add_column(col, overflow="fold")
+    ok = failed = inconsistent = 0
+    for r in results:
+        for cell in r.cells:
+            mark = "✓" if cell.ok else ("≠ report" if r.inconsistent else "✗")
+            t.add_row(r.id, cell.label, str(cell.published), str(cell.computed), mark)
+        if r.inconsistent:
+            inconsistent += 1
+        elif r.ok:
+            ok += 1
+        else:
+            failed += 1
+    console.print(t)
+    notes = [r for r in results if r.inconsistent]
+    if notes:
+        console.print("[bold]The report's own inconsistencies[/]")
+        for r in notes:
+            console.print(f"- {r.id}: {r.inconsistent}")
+    return ok, failed, inconsistent

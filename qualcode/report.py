@@ -1,0 +1,193 @@
+"""``qualcode report``: every standard table and chart of a project in one folder.
+
+The researcher gets what she pastes into her report without assembling commands: presence of
+codes in the interviews overall and by each categorical attribute, mentions per open-answer
+field, the choice tables of every set of alternative columns (langst_1..3 together, with their
+combined totals), the distribution of respondents over their attributes, and a chart for each.
+All tables go into one XLSX and one DOCX, each also as CSV and Markdown; index.md and
+index.html list everything with the unreviewed-suggestion count, so she sees whether the
+folder is final.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import charts, tally as T
+from .output import Table, markdown_table, render_text, write_docx, write_xlsx
+from .project import Project
+
+MAX_CATEGORIES = 20
+
+
+@dataclass
+class Section:
+    title: str
+    tables: list[Table]
+    chart: str | None = None
+    files: list[str] = field(default_factory=list)
+    unreviewed: int | None = None
+
+
+@dataclass
+class Report:
+    folder: Path
+    sections: list[Section] = field(default_factory=list)
+    index_md: str = ""
+    index_html: str = ""
+
+    @property
+    def tables(self) -> list[Table]:
+        return [t for s in self.sections for t in s.tables]
+
+    @property
+    def charts(self) -> list[str]:
+        return [s.chart for s in self.sections if s.chart]
+
+
+def categorical_attributes(project: Project, kind: str) -> list[str]:
+    """Attributes that group documents: 2..MAX_CATEGORIES values, fewer values than documents."""
+    rows = project.conn.execute(
+        "SELECT a.name, COUNT(DISTINCT a.value), COUNT(DISTINCT a.doc) FROM attributes a "
+        "JOIN documents d ON d.id = a.doc WHERE d.kind = ? GROUP BY a.name ORDER BY a.name", (kind,)).fetchall()
+    n_docs = project.conn.execute("SELECT COUNT(*) FROM documents WHERE kind = ?", (kind,)).fetchone()[0]
+    return [r[0] for r in rows if 2 <= r[1] <= MAX_CATEGORIES and r[1] < n_docs]
+
+
+def choice_sets(project: Project) -> list[list[str]]:
+    """Choice fields grouped as alternatives of one question: langst_1, langst_2, langst_3 → one set."""
+    names = sorted((f for f, d in project.fields().items() if d["kind"] == "choice"), key=_natural)
+    sets: dict[str, list[str]] = {}
+    for n in names:
+        sets.setdefault(re.sub(r"[_\-\s]*\d+$", "", n) or n, []).append(n)
+    return list(sets.values())
+
+
+def _natural(name: str) -> list[Any]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "tabell"
+
+
+def build_report(project: Project, folder: str | Path, *, coder: str | None = None,
+                 include_suggestions: bool = False, lang: str = "sv") -> Report:
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "charts").mkdir(exist_ok=True)
+    rep = Report(out)
+    sv = lang == "sv"
+    kw = dict(coder=coder, include_suggestions=include_suggestions)
+    kinds = {r[0] for r in project.conn.execute("SELECT DISTINCT kind FROM documents")}
+
+    if "interview" in kinds:
+        res = T.presence(project, kind="interview", **kw)
+        rep.sections.append(_section(out, "presence_all", T.presence_tables(res, lang), res.unreviewed,
+                                     lambda p: charts.presence_chart(res, p, lang)))
+        for attr in categorical_attributes(project, "interview"):
+            r = T.presence(project, kind="interview", by=[attr], **kw)
+            rep.sections.append(_section(out, f"presence_{attr}", T.presence_tables(r, lang), r.unreviewed,
+                                         lambda p, r=r: charts.presence_chart(r, p, lang)))
+
+    if "response" in kinds:
+        for attr in categorical_attributes(project, "response"):
+            a = T.attribute_counts(project, attr, kind="response")
+            title = (f"Antal enkätsvar fördelat över {attr}" if sv else f"Survey answers by {attr}")
+            t = T.attribute_table(a, lang)
+            t.title = title
+            rep.sections.append(_section(out, f"respondents_{attr}", [t], None, None))
+
+    for fields in choice_sets(project):
+        res_c = T.choice(project, fields, **kw)
+        stem = re.sub(r"[_\-\s]*\d+$", "", fields[0]) or fields[0]
+        rep.sections.append(_section(out, f"choice_{stem}", T.choice_tables(res_c, lang), res_c.unreviewed,
+                                     lambda p, r=res_c: charts.choice_chart(r, p, lang)))
+
+    fields_meta = project.fields()
+    for name, meta in sorted(fields_meta.items(), key=lambda kv: _natural(kv[0])):
+        if meta["kind"] == "choice":
+            continue
+        used = [r[0] for r in project.conn.execute(
+            "SELECT DISTINCT c.grp FROM (SELECT d.code FROM decisions d JOIN segments s ON s.id = d.segment "
+            "WHERE s.field = ? UNION SELECT g.code FROM suggestions g JOIN segments s ON s.id = g.segment "
+            "WHERE s.field = ?) x JOIN codes c ON c.id = x.code ORDER BY c.grp", (name, name))]
+        for grp in used:
+            m = T.mentions(project, groups=[grp], fields=[name], **kw)
+            rep.sections.append(_section(out, f"mentions_{name}_{grp}", T.mentions_tables(m, lang), m.unreviewed,
+                                         lambda p, m=m: charts.mentions_chart(m, p, lang)))
+
+    all_tables = rep.tables
+    write_xlsx(all_tables, str(out / "tabeller.xlsx"))
+    write_docx(all_tables, str(out / "tabeller.docx"))
+    rep.index_md, rep.index_html = _write_index(project, rep, lang, include_suggestions)
+    return rep
+
+
+def _section(out: Path, stem: str, tables: list[Table], unreviewed: int | None, draw) -> Section:
+    stem = _slug(stem)
+    sec = Section(tables[0].title if tables else stem, tables, unreviewed=unreviewed)
+    (out / f"{stem}.csv").write_text(render_text("csv", tables=tables), encoding="utf-8")
+    (out / f"{stem}.md").write_text(render_text("md", tables=tables), encoding="utf-8")
+    sec.files = [f"{stem}.csv", f"{stem}.md"]
+    if draw is not None and any(t.rows for t in tables):
+        path = out / "charts" / f"{stem}.png"
+        draw(path)
+        sec.chart = f"charts/{stem}.png"
+    return sec
+
+
+def _write_index(project: Project, rep: Report, lang: str, preview: bool) -> tuple[str, str]:
+    sv = lang == "sv"
+    cb = project.codebook
+    heading = "Tabeller och diagram" if sv else "Tables and charts"
+    intro = (f"Projekt `{project.path}`, kodbok {cb.name} (version {cb.version}). "
+             + ("Endast validerade kodningar räknas." if not preview else T.labels(lang)["preview"] + "."))
+    total_unrev = max([s.unreviewed or 0 for s in rep.sections] or [0])
+    status = ((f"Tabellerna är slutgiltiga: inga ogranskade förslag." if sv else "Tables are final: no unreviewed suggestions.")
+              if total_unrev == 0 else
+              (f"Inte slutgiltigt: upp till {total_unrev} ogranskade förslag i en tabells omfång."
+               if sv else f"Not final: up to {total_unrev} unreviewed suggestions in a table's scope."))
+    md = [f"# {heading}\n", intro + "\n", f"**{status}**\n",
+          ("Alla tabeller: [tabeller.xlsx](tabeller.xlsx), [tabeller.docx](tabeller.docx)\n" if sv else
+           "All tables: [tabeller.xlsx](tabeller.xlsx), [tabeller.docx](tabeller.docx)\n")]
+    body = []
+    for s in rep.sections:
+        md.append(f"## {s.title}\n")
+        md.append(" · ".join(f"[{f}]({f})" for f in s.files) + "\n")
+        for t in s.tables:
+            md.append(markdown_table(t))
+        if s.chart:
+            md.append(f"![{s.title}]({s.chart})\n")
+        body.append(f"<section><h2>{html.escape(s.title)}</h2><p>"
+                    + " · ".join(f'<a href="{f}">{f}</a>' for f in s.files) + "</p>"
+                    + "".join(_html_table(t) for t in s.tables)
+                    + (f'<img src="{s.chart}" alt="{html.escape(s.title)}">' if s.chart else "") + "</section>")
+    (rep.folder / "index.md").write_text("\n".join(md), encoding="utf-8")
+    page = (f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{heading}</title><style>"
+            "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.2em .5em}"
+            "td.n{text-align:right}caption{text-align:left;font-weight:bold}p.note{color:#555;font-size:.9em}"
+            "img{max-width:100%}</style></head><body>"
+            f"<h1>{heading}</h1><p>{html.escape(intro)}</p><p><strong>{html.escape(status)}</strong></p>"
+            f'<p><a href="tabeller.xlsx">tabeller.xlsx</a> · <a href="tabeller.docx">tabeller.docx</a></p>'
+            + "".join(body) + "</body></html>")
+    (rep.folder / "index.html").write_text(page, encoding="utf-8")
+    return str(rep.folder / "index.md"), str(rep.folder / "index.html")
+
+
+def _html_table(t: Table) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in t.columns)
+    rows = []
+    for raw, row in zip(t.rows, t.text_rows()):
+        cells = "".join(
+            f'<td class="n">{html.escape(v)}</td>' if isinstance(r, (int, float)) and not isinstance(r, bool)
+            else f"<td>{html.escape(v)}</td>" for r, v in zip(raw, row))
+        rows.append(f"<tr>{cells}</tr>")
+    note = f'<p class="note">{html.escape(t.note)}</p>' if t.note else ""
+    return (f"<table><caption>{html.escape(t.title)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>{note}")

@@ -1,0 +1,406 @@
+"""Rules compiled from the codebook's patterns, applied to cached token streams.
+
+What each pattern kind matches (all comparisons lower-cased and without diacritics, so
+"Lönen", "lonen" and "lönen" are the same):
+
+- ``lemma: X`` — a token whose lemma or form is X ("lokalerna" for ``lokal``). Whole words only.
+- ``part: X``  — like ``lemma``, or X is one of the token's compound parts, modifier or head
+  ("lönefrågan", "lönesatsningar" for ``lön``; "arbetslokalerna" for ``lokal``).
+- ``phrase: "a b c"`` — consecutive tokens, each matching the phrase word by form, lemma or
+  a regular inflection of it ("administrativa stödet" for ``administrativt stöd``).
+- ``regex: ...`` — a Python regular expression searched (case-insensitively) in the text.
+- ``matcher: [...]`` — a spaCy Matcher token pattern, run on a Doc rebuilt from the cache.
+
+Options: ``weight`` (the score before reviewers have judged the pattern), ``near`` (one of
+these words must occur in the segment), ``unless`` (none of them may occur in it); a word
+there matches a token's form, lemma or compound part. A code's ``exclude:`` patterns veto the
+code's evidence that they overlap ("lokalt kompetens- och utvecklingsforum" is not premises).
+
+A code is suggested once per segment, with its best piece of evidence: source
+``rule:<pattern label>``, the pattern's score, the evidence's character span and whether it
+stands inside a negation's scope (still suggested, since talking about a lack is talking
+about the area, but flagged for the reviewer).
+
+Speed: a segment's folded forms, lemmas and parts become one Python set, intersected (in C)
+with the set of all keys any rule can start from; most segments stop there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .codebook import Code, Codebook, Pattern
+from .errors import QualcodeError
+from .nlp import FOLD, TokenStream, fold, strip_suffix
+
+# ----------------------------------------------------------------------------- negation
+
+NEG_FORWARD = frozenset(fold(w) for w in
+                        "inte ej icke ingen inget inga aldrig utan varken knappast saknar saknade saknat".split())
+NEG_CLAUSE = frozenset(fold(w) for w in "saknas saknades fattas fattades uteblir uteblev uteblivit".split())
+# after one of these finite verbs, "inte" also covers the clause before it ("lönen är inte ...")
+_V2_VERBS = frozenset(fold(w) for w in """är var har hade blir blev kan kunde får fick ska skall skulle vill
+ville finns fanns går gick måste behöver behövde hinner hann fungerar fungerade räcker räckte känns kändes
+""".split())
+_NEG_AFTER_VERB = frozenset(fold(w) for w in "inte ej icke aldrig".split())
+_BOUNDARY_WORDS = frozenset(fold(w) for w in "men fast medan eftersom trots dock samtidigt".split())
+
+
+def negation_flags(forms: list[str]) -> list[bool]:
+    """Which tokens (folded forms) stand in a negation's scope, clause by clause."""
+    n = len(forms)
+    flags = [False] * n
+    start = 0
+    negated_seen = False
+    for i in range(n + 1):
+        f = forms[i] if i < n else "."
+        boundary = (not any(ch.isalnum() for ch in f)) or f in _BOUNDARY_WORDS or (f == "utan" and negated_seen)
+        if not boundary:
+            if f in NEG_FORWARD or f in NEG_CLAUSE:
+                negated_seen = True
+            continue
+        _scope(forms, start, i, flags)
+        start = i + 1
+        negated_seen = False
+    return flags
+
+
+def _scope(forms: list[str], a: int, b: int, flags: list[bool]) -> None:
+    for p in range(a, b):
+        f = forms[p]
+        if f in NEG_CLAUSE:
+            for j in range(a, b):
+                flags[j] = True
+            return
+        if f in NEG_FORWARD:
+            for j in range(p + 1, b):
+                flags[j] = True
+            if f in _NEG_AFTER_VERB and p - 1 > a and forms[p - 1] in _V2_VERBS:
+                for j in range(a, p - 1):
+                    flags[j] = True
+            return
+
+
+# ----------------------------------------------------------------------------- compiled rules
+
+_ENDINGS = ("", "t", "a", "e", "n", "en", "et", "na", "er", "erna", "ar", "arna", "or", "orna", "s", "ns",
+            "ts", "ets", "ens", "ers", "ernas", "arnas")
+_WORD_RE = re.compile(r"[\wåäöÅÄÖéÉ]+")
+_ANCHOR_ATTRS = ("LOWER", "TEXT", "ORTH", "LEMMA", "NORM")
+
+
+def word_variants(word: str) -> frozenset[str]:
+    """The regular inflections of a phrase word (folded), so phrases need no lemmatizer."""
+    w = fold(word)
+    base = w[:-1] if w.endswith("t") and len(w) > 4 else strip_suffix(w)
+    return frozenset({w} | {base + e for e in _ENDINGS} | {w + e for e in _ENDINGS if len(w) > 3})
+
+
+@dataclass
+class Rule:
+    index: int
+    code: str
+    pattern: Pattern
+    exclude: bool
+    key: str = ""                                   # lemma / part
+    words: tuple[frozenset[str], ...] = ()          # phrase
+    regex: re.Pattern | None = None
+    score: float = 0.8
+
+    @property
+    def label(self) -> str:
+        return ("exclude:" if self.exclude else "") + self.pattern.label
+
+    @property
+    def source(self) -> str:
+        return f"rule:{self.pattern.label}"
+
+
+@dataclass
+class Match:
+    rule: Rule
+    tok_start: int
+    tok_end: int        # exclusive
+    start: int          # character offsets in the segment text
+    end: int
+    negated: bool = False
+    vetoed_by: str = ""
+    blocked: str = ""   # why near/unless stopped it
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    source: str
+    score: float
+    start: int
+    end: int
+    negated: bool
+    reason: str
+
+
+@dataclass
+class Explanation:
+    tokens: list[dict[str, Any]]
+    matches: list[Match]
+    hits: list[Hit]
+
+
+@dataclass
+class _Index:
+    lemma: dict[str, list[Rule]] = field(default_factory=dict)
+    part: dict[str, list[Rule]] = field(default_factory=dict)
+    phrase: dict[str, list[Rule]] = field(default_factory=dict)
+    matcher: dict[str, list[Rule]] = field(default_factory=dict)
+    unanchored: list[Rule] = field(default_factory=list)
+    regex: list[Rule] = field(default_factory=list)
+
+    def keys(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+        return frozenset(self.lemma), frozenset(self.part), frozenset(self.phrase), frozenset(self.matcher)
+
+
+class RuleSet:
+    """The codebook's patterns for a set of codes, ready to apply to token streams.
+
+    ``scores`` maps a pattern label to its measured precision; patterns without one use
+    their codebook weight.
+    """
+
+    def __init__(self, codebook: Codebook, codes: Iterable[str] | None = None,
+                 scores: dict[str, float] | None = None) -> None:
+        wanted = None if codes is None else set(codes)
+        self.codes: list[Code] = [c for c in codebook.codes if wanted is None or c.id in wanted]
+        self.rules: list[Rule] = []
+        self._ix = _Index()
+        self._matcher: Any = None
+        scores = scores or {}
+        for code in self.codes:
+            for exclude, patterns in ((False, code.patterns), (True, code.exclude)):
+                for p in patterns:
+                    rule = Rule(len(self.rules), code.id, p, exclude,
+                                score=scores.get(p.label, p.weight) if not exclude else 0.0)
+                    self.rules.append(rule)
+                    self._index(rule, codebook)
+        self._lemma_keys, self._part_keys, self._phrase_keys, self._matcher_keys = self._ix.keys()
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    # ---------------------------------------------------------------- compiling
+    def _index(self, rule: Rule, codebook: Codebook) -> None:
+        p = rule.pattern
+        where = f"{codebook.path or 'codebook'}:{p.line}"
+        if p.kind in ("lemma", "part") and " " not in p.value:
+            rule.key = fold(p.value)
+            target = self._ix.lemma if p.kind == "lemma" else self._ix.part
+            target.setdefault(rule.key, []).append(rule)
+        elif p.kind in ("phrase", "lemma", "part"):
+            words = _WORD_RE.findall(p.value)
+            if not words:
+                raise QualcodeError(f"code {rule.code!r}: phrase {p.value!r} has no words", where=where)
+            rule.words = tuple(word_variants(w) for w in words)
+            for k in rule.words[0]:
+                self._ix.phrase.setdefault(k, []).append(rule)
+        elif p.kind == "regex":
+            rule.regex = re.compile(p.value, re.IGNORECASE)
+            self._ix.regex.append(rule)
+        elif p.kind == "matcher":
+            self._add_matcher(rule, where)
+
+    def _add_matcher(self, rule: Rule, where: str) -> None:
+        if self._matcher is None:
+            import spacy
+            from spacy.matcher import Matcher
+            self._matcher = Matcher(spacy.blank("sv").vocab)  # Swedish lexical attributes (LOWER, IS_PUNCT …)
+        tokens = _plain(rule.pattern.value)
+        try:
+            self._matcher.add(str(rule.index), [tokens])
+        except Exception as e:  # spaCy validates the pattern here
+            first = str(e).strip().splitlines()
+            raise QualcodeError(f"code {rule.code!r}: bad matcher pattern ({first[-1] if first else e})",
+                                where=where) from None
+        anchors: set[str] = set()
+        for tok in tokens:
+            if tok.get("OP") in ("?", "*", "!"):
+                continue
+            for attr in _ANCHOR_ATTRS:
+                v = tok.get(attr)
+                if isinstance(v, str):
+                    anchors.add(fold(v))
+                elif isinstance(v, dict) and isinstance(v.get("IN"), list):
+                    anchors.update(fold(x) for x in v["IN"] if isinstance(x, str))
+            if anchors:
+                break
+        if anchors:
+            for k in anchors:
+                self._ix.matcher.setdefault(k, []).append(rule)
+        else:
+            self._ix.unanchored.append(rule)
+
+    # ---------------------------------------------------------------- applying
+    def apply(self, stream: TokenStream, text: str) -> list[Hit]:
+        """The codes suggested for one segment, best evidence first."""
+        if not stream.forms and not self._ix.regex:
+            return []
+        matches = self._matches(stream, text)
+        if not matches:
+            return []
+        return _hits(matches)
+
+    def explain(self, stream: TokenStream, text: str) -> Explanation:
+        matches = self._matches(stream, text, keep_all=True)
+        neg = negation_flags(_folded(stream.forms)) if stream.forms else []
+        tokens = [{"i": i, "text": text[stream.span(i)[0]:stream.span(i)[1]], "form": stream.forms[i],
+                   "lemma": stream.lemmas[i], "parts": stream.parts[i].split("+") if stream.parts[i] else [],
+                   "start": stream.span(i)[0], "end": stream.span(i)[1], "negated": neg[i]}
+                  for i in range(len(stream))]
+        live = [m for m in matches if not m.vetoed_by and not m.blocked and not m.rule.exclude]
+        return Explanation(tokens, matches, _hits(live) if live else [])
+
+    def _matches(self, stream: TokenStream, text: str, keep_all: bool = False) -> list[Match]:
+        ff = _folded(stream.forms)
+        lf = _folded(stream.lemmas)
+        joined_parts = "+".join(stream.parts).translate(FOLD)
+        keys = set(ff)
+        keys.update(lf)
+        allkeys = set(joined_parts.split("+")) if joined_parts.strip("+") else set()
+        allkeys.discard("")
+        allkeys |= keys
+        c_lemma = keys & self._lemma_keys
+        c_part = allkeys & self._part_keys
+        c_phrase = keys & self._phrase_keys
+        c_matcher = allkeys & self._matcher_keys
+        if not (c_lemma or c_part or c_phrase or c_matcher or self._ix.regex or self._ix.unanchored):
+            return []
+        found: list[Match] = []
+        n = len(ff)
+        if c_lemma or c_part:
+            pf = [set(p.translate(FOLD).split("+")) if p else () for p in stream.parts]
+            for k in c_lemma:
+                for i in range(n):
+                    if ff[i] == k or lf[i] == k:
+                        for r in self._ix.lemma[k]:
+                            found.append(self._match(r, stream, i, i + 1))
+            for k in c_part:
+                for i in range(n):
+                    if ff[i] == k or lf[i] == k or k in pf[i]:
+                        for r in self._ix.part[k]:
+                            found.append(self._match(r, stream, i, i + 1))
+        if c_phrase:
+            seen: set[int] = set()
+            for k in c_phrase:
+                for r in self._ix.phrase[k]:
+                    if r.index in seen:
+                        continue
+                    seen.add(r.index)
+                    found.extend(self._phrase(r, stream, ff, lf))
+        for r in self._ix.regex:
+            for m in r.regex.finditer(text):
+                if m.end() > m.start():
+                    a, b = _tokens_of(stream, m.start(), m.end())
+                    found.append(Match(r, a, b, m.start(), m.end()))
+        if c_matcher or self._ix.unanchored:
+            found.extend(self._run_matcher(stream, text))
+        if not found:
+            return []
+        # segment-level conditions, negation, vetoes
+        neg = negation_flags(ff)
+        vetoes: dict[str, list[tuple[int, int, str]]] = {}
+        out: list[Match] = []
+        for m in found:
+            p = m.rule.pattern
+            if p.near and not any(fold(w) in allkeys for w in p.near):
+                m.blocked = f"none of near={list(p.near)} in segment"
+            elif p.unless and any(fold(w) in allkeys for w in p.unless):
+                m.blocked = f"unless={list(p.unless)} in segment"
+            if m.blocked:
+                if keep_all:
+                    out.append(m)
+                continue
+            m.negated = any(neg[m.tok_start:m.tok_end]) if n else False
+            if m.rule.exclude:
+                vetoes.setdefault(m.rule.code, []).append((m.start, m.end, m.rule.pattern.label))
+            out.append(m)
+        for m in out:
+            if m.rule.exclude or m.blocked:
+                continue
+            for a, b, label in vetoes.get(m.rule.code, ()):
+                if m.start < b and a < m.end:
+                    m.vetoed_by = label
+                    break
+        if keep_all:
+            return out
+        return [m for m in out if not m.rule.exclude and not m.vetoed_by]
+
+    @staticmethod
+    def _match(rule: Rule, stream: TokenStream, a: int, b: int) -> Match:
+        return Match(rule, a, b, stream.offsets[2 * a], stream.offsets[2 * b - 1])
+
+    def _phrase(self, rule: Rule, stream: TokenStream, ff: list[str], lf: list[str]) -> list[Match]:
+        words = rule.words
+        m, n = len(words), len(ff)
+        out = []
+        for i in range(n - m + 1):
+            if all(ff[i + j] in words[j] or lf[i + j] in words[j] for j in range(m)):
+                out.append(self._match(rule, stream, i, i + m))
+        return out
+
+    def _run_matcher(self, stream: TokenStream, text: str) -> list[Match]:
+        from spacy.tokens import Doc
+        n = len(stream)
+        if not n:
+            return []
+        offs = stream.offsets
+        words = [text[offs[2 * i]:offs[2 * i + 1]] for i in range(n)]
+        spaces = [i + 1 < n and offs[2 * i + 2] > offs[2 * i + 1] for i in range(n)]
+        doc = Doc(self._matcher.vocab, words=words, spaces=spaces, lemmas=list(stream.lemmas))
+        out = []
+        for match_id, a, b in self._matcher(doc):
+            rule = self.rules[int(self._matcher.vocab.strings[match_id])]
+            out.append(self._match(rule, stream, a, b))
+        return out
+
+
+def _plain(value: Any) -> Any:
+    """The pattern without the loader's line bookkeeping, at every depth."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _folded(items: list[str]) -> list[str]:
+    return "\x1f".join(items).translate(FOLD).split("\x1f") if items else []
+
+
+def _tokens_of(stream: TokenStream, start: int, end: int) -> tuple[int, int]:
+    a = b = None
+    for i in range(len(stream)):
+        s, e = stream.span(i)
+        if e > start and s < end:
+            a = i if a is None else a
+            b = i + 1
+    return (a or 0, b or 0) if a is not None else (0, 0)
+
+
+def _hits(matches: list[Match]) -> list[Hit]:
+    by_code: dict[str, list[Match]] = {}
+    for m in matches:
+        by_code.setdefault(m.rule.code, []).append(m)
+    hits = []
+    for code, ms in by_code.items():
+        ms.sort(key=lambda m: (-m.rule.score, m.negated, m.start, m.start - m.end))
+        best = ms[0]
+        seen, evidence = set(), []
+        for m in ms:
+            if (m.rule.pattern.label, m.start) in seen:
+                continue
+            seen.add((m.rule.pattern.label, m.start))
+            evidence.append(f"{m.rule.pattern.label}@{m.start}-{m.end}{' (negated)' if m.negated else ''}")
+        hits.append(Hit(code, best.rule.source, round(best.rule.score, 4), best.start, best.end, best.negated,
+                        "; ".join(evidence[:5])))
+    hits.sort(key=lambda h: (-h.score, h.code))
+    return hits

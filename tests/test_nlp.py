@@ -1,0 +1,111 @@
+"""The Swedish NLP layer: compounds reach their parts, spelling without å/ä/ö still
+lemmatizes, the cache round-trips, and a trained pipeline loads through --model PATH."""
+
+from __future__ import annotations
+
+import json
+from array import array
+from pathlib import Path
+
+import pytest
+
+from qualcode.errors import QualcodeError
+from qualcode.nlp import Pipeline, TokenStream, choose_pipeline, shared_lexicon
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return shared_lexicon("lookup")
+
+
+@pytest.mark.parametrize("word, part", [
+    ("lönefrågan", "lön"), ("lönesatsningar", "lön"), ("löneläget", "lön"), ("ingångslönen", "lön"),
+    ("arbetslokalerna", "lokal"), ("kontorslandskapet", "kontor"), ("avgiftsadministratören", "administratör"),
+    ("personalomsättningen", "omsättning"), ("ärendedragningar", "dragning"), ("chefsstödet", "stöd"),
+])
+def test_compounds_reach_their_parts(lex, word, part):
+    assert part in lex.parts(word).split("+")
+
+
+@pytest.mark.parametrize("word, lemma", [
+    ("lonen", "lön"), ("omorganisationerna", "omorganisation"), ("lönefrågan", "lönefråga"),
+    ("administratorerna", "administratör"), ("traineerna", "trainee"), ("lokalerna", "lokal"),
+])
+def test_lemmas_of_unknown_and_misspelt_forms(lex, word, lemma):
+    assert lex.lemma(word) == lemma
+
+
+def test_known_short_words_are_not_cut_into_nonsense(lex):
+    assert lex.parts("lokalt") == ""
+    assert lex.parts("handläggarna") == ""
+
+
+def test_token_stream_round_trips_through_the_cache_blob():
+    s = TokenStream(["lönefrågan", "är", "viktig", "."], ["lönefråga", "vara", "viktig", "."],
+                    ["lön+fråga", "", "", ""], array("I", [0, 10, 11, 13, 14, 20, 20, 21]))
+    back = TokenStream.decode(s.encode())
+    assert (back.forms, back.lemmas, back.parts, list(back.offsets)) == \
+        (s.forms, s.lemmas, s.parts, list(s.offsets))
+    empty = TokenStream.decode(TokenStream([], [], [], array("I")).encode())
+    assert len(empty) == 0
+
+
+def test_fallback_pipeline_says_what_it_runs(monkeypatch):
+    monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
+    choice = choose_pipeline(None)
+    assert choice.kind == "blank"
+    assert "spacy.blank('sv')" in choice.notice and "lookup lemmatizer" in choice.notice
+    stream = next(Pipeline(choice).process(["Lönefrågan  är viktig.\nOmorganisationerna tar tid."]))
+    assert "lönefrågan" in stream.forms and "omorganisation" in stream.lemmas
+    assert "lön+fråga" in stream.parts
+    assert " " not in "".join(stream.forms)  # whitespace tokens are dropped, offsets kept
+    i = stream.forms.index("omorganisationerna")
+    text = "Lönefrågan  är viktig.\nOmorganisationerna tar tid."
+    assert text[slice(*stream.span(i))] == "Omorganisationerna"
+
+
+def train_tiny_pipeline(path: Path) -> Path:
+    """A real trained spaCy pipeline (a tagger on a few Swedish sentences), saved to disk."""
+    import spacy
+    from spacy.training import Example
+    nlp = spacy.blank("sv")
+    nlp.add_pipe("tagger")
+    data = [("Lönen är för låg", ["NOUN", "AUX", "ADV", "ADJ"]),
+            ("Vi har fått en administratör", ["PRON", "AUX", "VERB", "DET", "NOUN"]),
+            ("Lokalerna är trånga", ["NOUN", "AUX", "ADJ"])]
+    examples = [Example.from_dict(nlp.make_doc(t), {"tags": tags}) for t, tags in data]
+    nlp.initialize(lambda: examples)
+    for _ in range(20):
+        nlp.update(examples)
+    nlp.meta["name"] = "tiny_test"
+    nlp.to_disk(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> Path:
+    return train_tiny_pipeline(tmp_path_factory.mktemp("model") / "sv_tiny")
+
+
+def test_trained_pipeline_loads_from_a_path(tiny_model):
+    choice = choose_pipeline(str(tiny_model))
+    assert choice.kind == "trained" and "sv_tiny_test" in choice.notice and str(tiny_model) in choice.notice
+    pipe = Pipeline(choice)
+    assert "tagger" in pipe.nlp.pipe_names           # the trained component runs ...
+    doc = pipe.nlp("Lönen är för låg")
+    assert doc[0].tag_ in {"NOUN", "AUX", "ADV", "ADJ", "PRON", "VERB", "DET"}
+    stream = next(pipe.process(["Lönesatsningarna behövs."]))
+    assert "lön+satsning" in stream.parts           # ... and our lemmas and compounds follow it
+
+
+def test_unknown_model_is_a_user_error(tmp_path):
+    with pytest.raises(QualcodeError, match="neither an installed package nor a directory"):
+        choose_pipeline("sv_no_such_pipeline")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(QualcodeError, match="meta.json"):
+        choose_pipeline(str(tmp_path / "empty"))
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "meta.json").write_text(json.dumps({"lang": "sv", "name": "x", "version": "0"}))
+    with pytest.raises(QualcodeError, match="cannot load spaCy pipeline"):
+        Pipeline(choose_pipeline(str(broken)))

@@ -1,0 +1,174 @@
+"""qualcode suggest / suggestions / explain on a small project: the export contract, the token
+cache after a codebook edit, measured precision, the choice path and user errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qualcode import Project
+from qualcode.store import now
+
+from .conftest import CODEBOOK
+
+NOTE_A = """---
+id: a1
+round: ht2016
+group: medarbetare
+sdf: Älvsjö
+---
+Lönefrågan diskuterades länge. Vi har inte hunnit starta brukarenkäten.
+
+Avgiftsadministratören har avlastat oss mycket. Kaffet var gott.
+"""
+NOTE_B = """---
+id: b1
+round: vt2017
+group: chefer
+sdf: Bromma
+---
+Omorganisationerna tar tid. Arbetslokalerna är för trånga.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fallback(monkeypatch):
+    monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    d = tmp_path / "notes"
+    d.mkdir()
+    (d / "a1.md").write_text(NOTE_A, encoding="utf-8")
+    (d / "b1.md").write_text(NOTE_B, encoding="utf-8")
+    return d
+
+
+def export(cli, tmp_path: Path, *extra: str) -> list[dict]:
+    out = tmp_path / "s.jsonl"
+    r = cli("suggestions", "export", "--format", "jsonl", "-o", str(out), *extra)
+    assert r.exit_code == 0, r.output
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_suggest_and_export_contract(cli, project, notes, tmp_path):
+    project.import_notes(notes)
+    r = cli("suggest")
+    assert r.exit_code == 0, r.output
+    assert "spacy.blank('sv')" in r.output  # the one-line notice says which pipeline ran
+    rows = export(cli, tmp_path)
+    assert all(list(row) == ["doc", "field", "segment", "start", "end", "text", "code", "number", "group",
+                             "score", "source", "negated"] for row in rows)
+    by = {(row["doc"], row["code"]): row for row in rows}
+    assert {("a1", "lon"), ("a1", "brukardelaktighet"), ("a1", "adm_stod_handlaggare"), ("b1", "omorganisation"),
+            ("b1", "lokaler"), ("b1", "lampliga_lokaler")} <= set(by)
+    doc_text = project.document("a1")["text"]
+    row = by["a1", "adm_stod_handlaggare"]
+    assert doc_text[row["start"]:row["end"]] == "Avgiftsadministratören"   # offsets into the document text
+    assert row["text"] == "Avgiftsadministratören har avlastat oss mycket."
+    assert row["number"] == 6 and row["group"] == "fokusomrade" and row["source"].startswith("rule:")
+    assert by["a1", "brukardelaktighet"]["negated"] is True and by["a1", "lon"]["negated"] is False
+    assert by["b1", "lampliga_lokaler"]["number"] == 13 and by["b1", "lokaler"]["number"] is None
+
+
+def test_resuggest_after_codebook_edit_uses_the_cache(tmp_path, notes, monkeypatch):
+    book = tmp_path / "book.yaml"
+    shutil.copy(CODEBOOK, book)
+    p = Project.init(tmp_path / "p.db", book)
+    p.import_notes(notes)
+    from qualcode.suggest import suggest
+    first = suggest(p)
+    n = len(p.segments())
+    assert n >= 5 and first.tokenized == n and first.cached == 0
+    assert not p.conn.execute("SELECT 1 FROM suggestions WHERE code = 'trivsel'").fetchone()
+    text = book.read_text(encoding="utf-8")
+    anchor = "  - id: trivsel\n"
+    book.write_text(text.replace(anchor, anchor + "    patterns:\n      - lemma: kaffe\n", 1), encoding="utf-8")
+
+    import qualcode.suggest as sg
+
+    def no_spacy(*a, **k):
+        raise AssertionError("spaCy must not run when every segment is cached")
+    monkeypatch.setattr(sg, "Pipeline", no_spacy)
+    second = suggest(p)
+    assert second.tokenized == 0 and second.cached == n
+    assert any("trivsel" in line for line in second.codebook_changes)
+    row = p.conn.execute("SELECT s.code, g.text FROM suggestions s JOIN segments g ON g.id = s.segment "
+                         "WHERE s.code = 'trivsel'").fetchone()
+    assert row["text"] == "Kaffet var gott."
+    # the earlier rule suggestions were replaced, not duplicated
+    assert p.conn.execute("SELECT COUNT(*) FROM suggestions WHERE code = 'lon'").fetchone()[0] == 1
+    p.close()
+
+
+def test_measured_precision_replaces_the_weight_in_stored_scores(project, notes):
+    from qualcode.suggest import suggest
+    project.import_notes(notes)
+    suggest(project)
+    seg, source = project.conn.execute("SELECT segment, source FROM suggestions WHERE code = 'lon'").fetchone()
+    with project.transaction():
+        for i in range(10):  # ten reviewers' verdicts on this pattern: 3 accepted, 7 rejected
+            project.conn.execute(
+                "INSERT INTO decisions(segment, code, coder, verdict, made_at, suggestion_source) VALUES (?,?,?,?,?,?)",
+                (seg, "lon", f"c{i}", "accept" if i < 3 else "reject", now(), source))
+    suggest(project)
+    score = project.conn.execute("SELECT score FROM suggestions WHERE code = 'lon'").fetchone()[0]
+    assert score == pytest.approx(0.3)
+
+
+def test_scope_options_and_errors(cli, project, notes, tmp_path):
+    project.import_notes(notes)
+    assert cli("suggest", "--docs", "b1", "--codes", "omorganisation").exit_code == 0
+    rows = export(cli, tmp_path)
+    assert {(r["doc"], r["code"]) for r in rows} == {("b1", "omorganisation")}
+    r = cli("suggest", "--docs", "nope")
+    assert r.exit_code == 1 and "Error: unknown document nope" in r.output
+    r = cli("suggest", "--codes", "nope")
+    assert r.exit_code == 1 and "unknown code 'nope'" in r.output
+    r = cli("suggest", "--model", str(tmp_path / "missing-model"))
+    assert r.exit_code == 1 and "neither an installed package nor a directory" in r.output
+    assert cli("suggestions", "list", "--code", "omorganisation").exit_code == 0
+
+
+def test_explain_shows_tokens_parts_and_patterns(cli, project, notes):
+    project.import_notes(notes)
+    cli("suggest")
+    seg = next(s["segment"] for s in project.segments(doc="a1") if s["text"].startswith("Lönefrågan"))
+    r = cli("explain", str(seg), "--format", "json")
+    assert r.exit_code == 0, r.output
+    ex = json.loads(r.output)
+    assert ex["tokens_from"] == "cache"
+    tok = next(t for t in ex["tokens"] if t["text"] == "Lönefrågan")
+    assert tok["parts"] == ["lön", "fråga"] and tok["lemma"] == "lönefråga"
+    assert any(m["code"] == "lon" and m["pattern"] == "part=lön" for m in ex["matches"])
+    text = cli("explain", str(seg)).output
+    assert "part=lön" in text and "lön+fråga" in text
+
+
+def test_trained_pipeline_through_model_option(cli, project, notes, tmp_path):
+    from .test_nlp import train_tiny_pipeline
+    model = train_tiny_pipeline(tmp_path / "sv_tiny")
+    project.import_notes(notes)
+    r = cli("suggest", "--model", str(model))
+    assert r.exit_code == 0, r.output
+    assert "trained spaCy pipeline sv_tiny_test" in r.output
+    pipes = {row[0] for row in project.conn.execute("SELECT DISTINCT pipeline FROM segment_tokens")}
+    assert len(pipes) == 1 and pipes.pop().startswith("path:")
+    assert ("a1", "lon") in {(r["doc"], r["code"]) for r in export(cli, tmp_path)}
+
+
+def test_choice_cells_go_through_the_normaliser(cli, project, tmp_path):
+    csv = tmp_path / "survey.csv"
+    csv.write_text("respondent,langst_1,fraga_2a\nr1,6,Vi har fått en administratör\nr2,,\nr3,introduktion,-\n",
+                   encoding="utf-8")
+    project.import_survey(csv, id_column="respondent", choices=["langst_1"], texts=["fraga_2a"])
+    assert cli("suggest").exit_code == 0
+    rows = export(cli, tmp_path, "--source", "choice")
+    got = {(r["doc"], r["code"]) for r in rows}
+    assert ("r1", "adm_stod_handlaggare") in got and ("r3", "introduktion") in got
+    assert not any(r["doc"] == "r2" for r in rows)        # a blank cell suggests nothing
+    assert all(r["field"] == "langst_1" and r["source"] == "choice" for r in rows)
