@@ -18,6 +18,10 @@ What a unit is (the researcher must be able to say what kappa was computed over)
   codes the coder holds there (e.g. the one area a choice answer names). Overall figures then
   answer "did the coders give the answer the same code?"; per-code rows stay presence.
 
+* Machine against a coder (``machine_agreement``): the machine answers every code, silence
+  being its "no", so there a unit is every (segment, code) pair on a segment the coder
+  reviewed, for every code applicable to the segment's field.
+
 Kappa is scikit-learn's ``cohen_kappa_score``, alpha the ``krippendorff`` package's nominal
 alpha; an undefined statistic (e.g. both coders never used the code) is None, not 0 or 1.
 """

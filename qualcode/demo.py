@@ -10,6 +10,7 @@ status is 0 only if every figure that the data can support reproduces.
 from __future__ import annotations
 
 import csv
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,11 +56,12 @@ def build_project(path: Path, corpus: Path = CORPUS, say: Callable[[str], None] 
     say(p.import_notes(corpus / "notes").summary())
     say(p.import_survey(corpus / "survey_ht2018.csv", id_column="respondent",
                         attributes=["sdf", "roll", "verksamhet"], choices=CHOICE_FIELDS,
-                        texts=list(OPEN_FIELDS), field_groups=OPEN_FIELDS).summary())
+                        texts=list(OPEN_FIELDS), field_groups=OPEN_FIELDS, constants={"enkat": "ht2018"}).summary())
     comments = corpus / "survey_2016_2017.csv"
     if comments.exists():
         say(p.import_survey(comments, id_column="id", attributes=["omgang", "verksamhet"], texts=COMMENT_FIELDS,
-                            field_groups={f: "tema" for f in COMMENT_FIELDS}).summary())
+                            field_groups={f: "tema" for f in COMMENT_FIELDS},
+                            constants={"enkat": "2016-2017"}).summary())
     return p
 
 
@@ -130,7 +132,7 @@ def run(out: Path | None = None, corpus: Path = CORPUS, claims: Path = CLAIMS,
     from .decisions import import_decisions
     from .suggest import suggest
 
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 120)
     workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="qualcode-demo-"))
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "qualcode.db"
@@ -141,7 +143,10 @@ def run(out: Path | None = None, corpus: Path = CORPUS, claims: Path = CLAIMS,
     p = build_project(db, corpus, say=console.print)
 
     console.rule("2. Suggest")
-    console.print(suggest(p))
+    s = suggest(p)
+    console.print(s.notice)
+    console.print(f"{s.rule_suggestions} rule suggestions and {s.choice_suggestions} choice suggestions on "
+                  f"{s.segments} segments ({s.tokenized} analysed by spaCy, {s.cached} from the token cache)")
 
     console.rule("3. Suggestions against the gold, before review")
     gold = gold_sets(corpus)
@@ -149,9 +154,8 @@ def run(out: Path | None = None, corpus: Path = CORPUS, claims: Path = CLAIMS,
 
     console.rule(f"4. Record the gold as coder '{GOLD_CODER}' (review import)")
     sheet = workdir / "facit.csv"
-    n = write_gold_decisions(p, gold, sheet)
-    console.print(f"{sheet}: {n} rows")
-    console.print(import_decisions(p, sheet))
+    write_gold_decisions(p, gold, sheet)
+    console.print(import_decisions(p, sheet).summary())
 
     console.rule("5. Tallies against the published figures")
     results = check_claims(p, claims, coder=GOLD_CODER)

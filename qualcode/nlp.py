@@ -302,10 +302,26 @@ def _register_components() -> None:
         lex = shared_lexicon(lemmatizer)
         strings = nlp.vocab.strings
 
+        cache: dict[int, int] = {}  # hash of the lower-cased form -> hash of its lemma
+
         def lemmatize(doc: Any) -> Any:
-            for tok in doc:
-                if overwrite or not tok.lemma:
-                    tok.lemma = strings.add(lex.lemma(tok.lower_))
+            # whole-column arrays: no Token object per token on this path
+            import numpy
+            from spacy.attrs import LEMMA, LOWER
+            if not len(doc):
+                return doc
+            arr = doc.to_array([LOWER, LEMMA])
+            col = arr[:, 1].copy()
+            changed = False
+            for i, (low, lem) in enumerate(arr.tolist()):
+                if overwrite or not lem:
+                    h = cache.get(low)
+                    if h is None:
+                        h = cache[low] = strings.add(lex.lemma(strings[low]))
+                    col[i] = h
+                    changed = True
+            if changed:
+                doc.from_array([LEMMA], numpy.asarray(col, dtype="uint64").reshape(-1, 1))
             return doc
         return lemmatize
 
@@ -316,9 +332,18 @@ def _register_components() -> None:
             Doc.set_extension("qc_parts", default=None)
         lex = shared_lexicon(lemmatizer)
 
+        cache: dict[int, str] = {}
+        strings = nlp.vocab.strings
+
         def compounds(doc: Any) -> Any:
-            parts = lex.parts
-            doc._.qc_parts = [parts(_clean(t.lower_)) for t in doc]
+            from spacy.attrs import LOWER
+            out = []
+            for low in doc.to_array([LOWER]).tolist() if len(doc) else ():
+                p = cache.get(low)
+                if p is None:
+                    p = cache[low] = lex.parts(_clean(strings[low]))
+                out.append(p)
+            doc._.qc_parts = out
             return doc
         return compounds
 
@@ -425,19 +450,32 @@ class Pipeline:
             yield stream_from_doc(doc)
 
 
+_STR_CACHE: dict[int, str] = {}
+
+
 def stream_from_doc(doc: Any) -> TokenStream:
-    forms, lemmas, offsets = [], [], array("I")
+    """The cached form of a Doc, read column-wise (no Token object per token)."""
+    from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER
+    if not len(doc):
+        return TokenStream([], [], [], array("I"))
+    strings, cache = doc.vocab.strings, _STR_CACHE
     parts = doc._.qc_parts or [""] * len(doc)
-    keep = []
-    for i, t in enumerate(doc):
-        if t.is_space:
+    forms, lemmas, kept, offsets = [], [], [], array("I")
+    for i, (low, lem, idx, length, space) in enumerate(doc.to_array([LOWER, LEMMA, IDX, LENGTH, IS_SPACE]).tolist()):
+        if space:
             continue
-        keep.append(i)
-        forms.append(_clean(t.lower_))
-        lemmas.append((t.lemma_ or t.lower_).lower())
-        offsets.append(t.idx)
-        offsets.append(t.idx + len(t.text))
-    return TokenStream(forms, lemmas, [parts[i] for i in keep], offsets)
+        f = cache.get(low)
+        if f is None:
+            f = cache[low] = _clean(strings[low])
+        lm = cache.get(-lem - 1) if lem else f
+        if lm is None:
+            lm = cache[-lem - 1] = strings[lem].lower()
+        forms.append(f)
+        lemmas.append(lm)
+        kept.append(parts[i])
+        offsets.append(idx)
+        offsets.append(idx + length)
+    return TokenStream(forms, lemmas, kept, offsets)
 
 
 def load_pipeline(model: str | None = None, setting: str | None = None,

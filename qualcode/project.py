@@ -123,17 +123,20 @@ class Project:
         self._codebook = cb
 
     # ------------------------------------------------------------------ importing
-    def import_notes(self, folder: str | Path, *, progress: Any = None) -> "ImportReport":
+    def import_notes(self, folder: str | Path, *, constants: dict[str, str] | None = None,
+                     progress: Any = None) -> "ImportReport":
         from .importers.notes import read_notes
-        return self._import(read_notes(folder, progress=progress))
+        return self._import(read_notes(folder, constants=constants, progress=progress))
 
     def import_survey(self, file: str | Path, *, id_column: str, attributes: list[str] | None = None,
                       texts: list[str] | None = None, choices: list[str] | None = None,
                       sheet: str | None = None, missing_values: tuple[str, ...] = ("#NULL!",),
                       choice_group: str = "fokusomrade", field_groups: dict[str, str] | None = None,
-                      progress: Any = None) -> "ImportReport":
+                      constants: dict[str, str] | None = None, progress: Any = None) -> "ImportReport":
         """One document per row. ``field_groups`` binds an open-answer column to the code group
-        of its question (``fraga_2a`` → ``fraga2a``), so suggestions there come from that group."""
+        of its question (``fraga_2a`` → ``fraga2a``), so suggestions there come from that group;
+        ``constants`` gives every row the same attribute (``enkat=ht2018``), so that surveys
+        imported into one project can be told apart in tallies."""
         from .importers.survey import read_survey
         field_groups = field_groups or {}
         bindings = list(field_groups.items()) + ([("of the choice columns", choice_group)] if choices else [])
@@ -146,7 +149,8 @@ class Project:
             raise QualcodeError(f"a code group is given for {', '.join(stray)}, which is not a --text column")
         batch = read_survey(file, id_column=id_column, attributes=attributes or [], texts=texts or [],
                             choices=choices or [], sheet=sheet, missing_values=missing_values,
-                            choice_group=choice_group, field_groups=field_groups, progress=progress)
+                            choice_group=choice_group, field_groups=field_groups, constants=constants,
+                            progress=progress)
         return self._import(batch)
 
     def _import(self, batch: "ImportBatch") -> "ImportReport":

@@ -201,7 +201,8 @@ class RuleSet:
             if not words:
                 raise QualcodeError(f"code {rule.code!r}: phrase {p.value!r} has no words", where=where)
             rule.words = tuple(word_variants(w) for w in words)
-            for k in rule.words[0]:
+            anchor = max(range(len(words)), key=lambda j: len(words[j]))  # the longest word is the rarest
+            for k in rule.words[anchor]:
                 self._ix.phrase.setdefault(k, []).append(rule)
         elif p.kind == "regex":
             rule.regex = re.compile(p.value, re.IGNORECASE)
@@ -295,7 +296,8 @@ class RuleSet:
                     if r.index in seen:
                         continue
                     seen.add(r.index)
-                    found.extend(self._phrase(r, stream, ff, lf))
+                    if all(not keys.isdisjoint(w) for w in r.words):  # every word present somewhere
+                        found.extend(self._phrase(r, stream, ff, lf))
         for r in self._ix.regex:
             for m in r.regex.finditer(text):
                 if m.end() > m.start():

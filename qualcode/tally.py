@@ -233,6 +233,28 @@ def _docs_sql(kind: str | None, where: dict[str, str] | None, by: Sequence[str],
     return sql, args
 
 
+def _segment_filter(by: Sequence[str], where: dict[str, str] | None) -> tuple[str, str, list[Any], list[Any]]:
+    """Joins (grouping attributes a0, a1 …) and conditions on ``s.doc`` for a query over segments ``s``.
+
+    Counting straight from segments avoids a documents CTE in the big join; the field already
+    fixes the document kind.
+    """
+    joins = " ".join(f"LEFT JOIN attributes a{i} ON a{i}.doc = s.doc AND a{i}.name = ?" for i in range(len(by)))
+    conds, cargs = "", []
+    for attr, value in (where or {}).items():
+        if attr == "kind":
+            conds += " AND EXISTS (SELECT 1 FROM documents wd WHERE wd.id = s.doc AND wd.kind = ?)"
+            cargs.append(value)
+        elif value == "":
+            conds += (" AND NOT EXISTS (SELECT 1 FROM attributes w WHERE w.doc = s.doc AND w.name = ? "
+                      "AND w.value IS NOT NULL AND w.value != '')")
+            cargs.append(attr)
+        else:
+            conds += " AND EXISTS (SELECT 1 FROM attributes w WHERE w.doc = s.doc AND w.name = ? AND w.value = ?)"
+            cargs += [attr, value]
+    return joins, conds, list(by), cargs
+
+
 def _check_attributes(project: Project, names: Iterable[str]) -> None:
     known = {r[0] for r in project.conn.execute("SELECT DISTINCT name FROM attributes")}
     for n in names:
@@ -342,19 +364,19 @@ def presence(project: Project, *, by: Sequence[str] = (), groups: Sequence[str] 
     of = {r[:-1]: r[-1] for r in denominators}
     marks = ",".join("?" * len(fields)) or "NULL"
     numer: dict[tuple, int] = {}
-    total_numer: dict[str, int] = {}
-    base = (f"WITH docs AS ({docs_sql}) SELECT {{sel}} t.code, COUNT(DISTINCT s.doc) FROM {src.codings} t "
-            f"JOIN segments s ON s.id = t.segment AND s.retired = 0 AND s.field IN ({marks}) "
-            f"JOIN docs ON docs.doc = s.doc GROUP BY {{grp}} t.code")
-    for r in conn.execute(base.format(sel="".join(f"docs.{b}, " for b in bcols), grp="".join(f"docs.{b}, " for b in bcols)),
-                          [*docs_args, *fields]):
+    joins, conds, jargs, cargs = _segment_filter(by, where)
+    # groups partition the documents (one value per attribute), so totals are sums over groups
+    for r in conn.execute(
+            f"SELECT {''.join(f'a{i}.value, ' for i in range(len(by)))}t.code, COUNT(DISTINCT s.doc) "
+            f"FROM {src.codings} t JOIN segments s ON s.id = t.segment {joins} "
+            f"WHERE s.retired = 0 AND s.field IN ({marks}){conds} "
+            f"GROUP BY {''.join(f'a{i}.value, ' for i in range(len(by)))}t.code", [*jargs, *fields, *cargs]):
         r = tuple(r)
         numer[(r[:-2], r[-2])] = r[-1]
-    if by:
-        for r in conn.execute(base.format(sel="", grp=""), [*docs_args, *fields]):
-            total_numer[r[0]] = r[1]
-    else:
-        total_numer = {c: n for (g, c), n in numer.items()}
+    total_numer: dict[str, int] = {}
+    for (g, c), n in numer.items():
+        if g in of:
+            total_numer[c] = total_numer.get(c, 0) + n
     all_docs = sum(of.values())
     rows, totals = [], []
     for c in code_list:
@@ -554,7 +576,7 @@ def choice(project: Project, fields: Sequence[str], *, where: dict[str, str] | N
     else:
         docs_with, docs_join, docs_args = "", "", []
     answered = dict(conn.execute(
-        f"{docs_with}SELECT s.field, COUNT(DISTINCT s.doc) FROM segments s {docs_join}"
+        f"{docs_with}SELECT s.field, COUNT(*) FROM segments s {docs_join}"
         f"WHERE s.retired = 0 AND s.field IN ({fmarks}) GROUP BY s.field", [*docs_args, *fields]).fetchall())
     population = conn.execute(f"WITH docs AS ({docs_sql}) SELECT COUNT(*) FROM docs",
                               _docs_sql("response", where, ())[1]).fetchone()[0]

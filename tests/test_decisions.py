@@ -53,7 +53,8 @@ def standard(project: Project, tmp_path: Path) -> dict[str, list[int]]:
     """The project most tests use: five suggestions over the three interviews."""
     segs = build(project, tmp_path)
     suggest(project, segs["i01"][0], "adm_stod_handlaggare", 0.9, "rule:lemma=administratör", start=15, end=28)
-    suggest(project, segs["i01"][2], "lokaler", 0.8, "rule:lemma=lokal")
+    lokal_start = project.conn.execute("SELECT start FROM segments WHERE id = ?", (segs["i01"][2],)).fetchone()[0]
+    suggest(project, segs["i01"][2], "lokaler", 0.8, "rule:lemma=lokal", start=lokal_start, end=lokal_start + 9)
     suggest(project, segs["i02"][1], "lon", 0.95, "rule:lemma=lön")
     suggest(project, segs["i02"][2], "omorganisation", 0.6, "rule:lemma=omorganisation", negated=True)
     suggest(project, segs["i03"][0], "adm_stod_handlaggare", 0.3, "rule:phrase=administrativt stöd")
@@ -304,3 +305,14 @@ def test_csv_sheet_round_trip_and_all(project: Project, tmp_path: Path, cli) -> 
     assert verdicts == {("i01", "adm_stod_handlaggare"): "reject", ("i01", "lokaler"): "reject",
                         ("i02", "lon"): "accept", ("i02", "omorganisation"): "reject",
                         ("i03", "adm_stod_handlaggare"): "", ("i03", "adm_stod_chefer"): ""}
+
+
+def test_detail_shows_evidence_context_and_attributes(project: Project, tmp_path: Path) -> None:
+    from qualcode.decisions import detail
+    standard(project, tmp_path)
+    items = {(it.doc, it.code): it for it in pending(project, "anna")}
+    d = detail(project, items[("i01", "lokaler")], "anna")
+    assert d.item.text[d.span[0]:d.span[1]] == "Lokalerna"  # document offsets mapped into the segment
+    assert (d.before, d.after) == ("Det har gjort stor skillnad för oss.", "")
+    assert d.attributes == {"group": "medarbetare", "round": "vt2017", "sdf": "Norr"}
+    assert detail(project, items[("i02", "omorganisation")], "anna").negated

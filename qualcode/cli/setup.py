@@ -117,12 +117,17 @@ def import_() -> None:
     """Import interview notes or a survey export (one transaction each; re-import is safe)."""
 
 
+SET_OPTION = click.option("--set", "constants", multiple=True, metavar="ATTR=VALUE",
+                          help="Give every imported document this attribute (e.g. enkat=ht2018); repeatable.")
+
+
 @import_.command("notes")
 @click.argument("folder", type=click.Path())
+@SET_OPTION
 @pass_state
-def import_notes(state: State, folder: str) -> None:
+def import_notes(state: State, folder: str, constants: tuple[str, ...]) -> None:
     """A folder of .md/.txt notes with YAML front matter (id, round, group, sdf …), or .docx."""
-    report = state.project.import_notes(folder)
+    report = state.project.import_notes(folder, constants=parse_where(constants, "--set"))
     click.echo(report.summary())
 
 
@@ -138,14 +143,16 @@ def import_notes(state: State, folder: str) -> None:
 @click.option("--sheet", default=None, help="XLSX sheet name or number (default: the first).")
 @click.option("--missing-value", "missing_values", multiple=True, default=("#NULL!",), show_default=True,
               help="Cell value meaning the respondent never had the question (system-missing).")
+@SET_OPTION
 @pass_state
 def import_survey(state: State, file: str, id_column: str, attributes: tuple[str, ...], texts: tuple[str, ...],
                   choices: tuple[str, ...], choice_group: str, field_groups: tuple[str, ...], sheet: str | None,
-                  missing_values: tuple[str, ...]) -> None:
+                  missing_values: tuple[str, ...], constants: tuple[str, ...]) -> None:
     """A survey export (.csv: UTF-8 or cp1252, ; or , detected; .xlsx): one document per row."""
     report = state.project.import_survey(file, id_column=id_column, attributes=list(attributes), texts=list(texts),
                                          choices=list(choices), sheet=sheet, missing_values=missing_values,
-                                         choice_group=choice_group, field_groups=parse_where(field_groups, "--field-group"))
+                                         choice_group=choice_group, field_groups=parse_where(field_groups, "--field-group"),
+                                         constants=parse_where(constants, "--set"))
     click.echo(report.summary())
 
 

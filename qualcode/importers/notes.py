@@ -25,7 +25,7 @@ METADATA_FILE = "metadata.csv"
 FIELD = "notes"
 
 
-def read_notes(folder: str | Path, *, progress: Any = None) -> ImportBatch:
+def read_notes(folder: str | Path, *, constants: dict[str, str] | None = None, progress: Any = None) -> ImportBatch:
     root = Path(folder)
     if not root.exists():
         raise QualcodeError("folder not found", where=str(root))
@@ -40,8 +40,7 @@ def read_notes(folder: str | Path, *, progress: Any = None) -> ImportBatch:
     for path in files:
         body, attrs = _read_one(path)
         extra = metadata.get(path.name) or metadata.get(path.stem)
-        if extra:
-            attrs = {**attrs, **extra}
+        attrs = {**(constants or {}), **attrs, **(extra or {})}
         doc_id = str(attrs.pop("id", None) or path.stem).strip()
         if not doc_id:
             raise QualcodeError("empty id in the note's metadata", where=str(path))

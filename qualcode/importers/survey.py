@@ -22,7 +22,7 @@ from .write import DocumentRecord, ImportBatch, SegmentRecord
 def read_survey(file: str | Path, *, id_column: str, attributes: list[str], texts: list[str],
                 choices: list[str], sheet: str | None = None, missing_values: Iterable[str] = ("#NULL!",),
                 choice_group: str = "fokusomrade", field_groups: dict[str, str] | None = None,
-                progress: Any = None) -> ImportBatch:
+                constants: dict[str, str] | None = None, progress: Any = None) -> ImportBatch:
     path = Path(file)
     if not path.exists():
         raise QualcodeError("file not found", where=str(path))
@@ -44,6 +44,9 @@ def read_survey(file: str | Path, *, id_column: str, attributes: list[str], text
     if dupes:
         raise QualcodeError(f"column {', '.join(sorted(dupes))} given twice", where=str(path))
     index = {name: header.index(name) for name in wanted}
+    clash = [c for c in (constants or {}) if c in attributes]
+    if clash:
+        raise QualcodeError(f"attribute {', '.join(clash)} is both a column and a constant", where=str(path))
     missing_set = {m.strip() for m in missing_values}
     docs: list[DocumentRecord] = []
     seen: dict[str, int] = {}
@@ -56,7 +59,7 @@ def read_survey(file: str | Path, *, id_column: str, attributes: list[str], text
         if doc_id in seen:
             raise QualcodeError(f"row {rownum}: duplicate id {doc_id!r} (first in row {seen[doc_id]})", where=str(path))
         seen[doc_id] = rownum
-        attrs = {}
+        attrs: dict[str, str | None] = dict(constants or {})
         for name in attributes:
             value = row[index[name]].strip()
             attrs[name] = None if (not value or value in missing_set) else value
