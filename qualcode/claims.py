@@ -109,7 +109,7 @@ class _Checker:
             cells = compute(claim)
             supported_cells: list[Cell] = []
             if isinstance(claim.get("supported"), dict):
-                supported_cells = compute({**claim, **claim["supported"]})
+                supported_cells = compute(_merge(claim, claim["supported"]))
         except QualcodeError as e:
             raise QualcodeError(f"claim {cid}: {e}", where=self.where) from None
         except (KeyError, TypeError, ValueError, IndexError) as e:
@@ -134,14 +134,15 @@ class _Checker:
             cells.append(_pct("percent", c["percent"], row["documents"], row["of"]))
         return [x for x in cells if x is not None]
 
-    def _choice(self, fields: list[str]) -> T.Choice:
-        key = tuple(fields)
+    def _choice(self, fields: list[str], c: dict[str, Any]) -> T.Choice:
+        where = {k: str(v) for k, v in (c.get("where") or {}).items() if k != "kind"}
+        key = (tuple(fields), tuple(sorted(where.items())))
         if key not in self._choice_cache:
-            self._choice_cache[key] = T.choice(self.project, fields, coder=self.coder)
+            self._choice_cache[key] = T.choice(self.project, fields, where=where, coder=self.coder)
         return self._choice_cache[key]
 
     def _choice_table(self, c: dict[str, Any]) -> list[Cell]:
-        table = self._choice([c["field"]]).tables[0]
+        table = self._choice([c["field"]], c).tables[0]
         by_number = {r["number"]: r for r in table["rows"]}
         by_code = {r["code"]: r for r in table["rows"]}
         total = table["total"]
@@ -168,7 +169,7 @@ class _Checker:
         return [x for x in cells if x is not None]
 
     def _choice_total(self, c: dict[str, Any]) -> list[Cell]:
-        combined = self._choice(list(c["fields"])).combined
+        combined = self._choice(list(c["fields"]), c).combined
         if c.get("code"):
             row = next((r for r in combined if r["code"] == c["code"]), None)
         else:
@@ -197,6 +198,14 @@ class _Checker:
         if c.get("total") is not None:
             cells.append(_count("Total", c["total"], res["total"]))
         return [x for x in cells if x is not None]
+
+
+def _merge(claim: dict[str, Any], supported: dict[str, Any]) -> dict[str, Any]:
+    """The claim with ``supported`` laid over it; ``supported`` lists only the keys (and rows) that differ."""
+    out = dict(claim)
+    for k, v in supported.items():
+        out[k] = {**claim[k], **v} if isinstance(v, dict) and isinstance(claim.get(k), dict) else v
+    return out
 
 
 def _pair(printed: Any) -> tuple[Any, Any]:

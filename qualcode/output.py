@@ -127,7 +127,9 @@ def _tables_from_records(records: Iterable[dict[str, Any]] | None) -> list[Table
 def markdown_table(t: Table) -> str:
     out = [f"### {t.title}\n"] if t.title else []
     out.append("| " + " | ".join(t.columns) + " |")
-    out.append("|" + "|".join("---:" if i else "---" for i in range(len(t.columns))) + "|")
+    numeric = [any(isinstance(r[i], (int, float)) and not isinstance(r[i], bool) for r in t.rows)
+               for i in range(len(t.columns))]
+    out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
     for row in t.text_rows():
         out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in row) + " |")
     if t.note:

@@ -76,13 +76,14 @@ def field_groups(codebook: Codebook, fields: dict[str, dict[str, Any]]) -> dict[
     """Which code groups the rules suggest in each notes/text field.
 
     A field bound to a group (its ``code_group``, or a group named like it: ``fraga_2a`` ->
-    ``fraga2a``) gets that group's codes; notes and other open fields get every group that
-    no field claims (the focus areas and the themes).
+    ``fraga2a``) gets that group's codes; notes and other open fields get the general groups:
+    those no field claims and whose id has no digit (a digit marks a survey question's
+    categories, "fraga2b", which belong to that question even before it is imported).
     """
     by_norm = {_norm(g): g for g in codebook.groups}
     claimed = {g for g in (by_norm.get(_norm(n)) for n in fields) if g}
     claimed |= {f["code_group"] for f in fields.values() if f["kind"] == "text" and f.get("code_group")}
-    general = [g for g in codebook.groups if g not in claimed]
+    general = [g for g in codebook.groups if g not in claimed and not any(ch.isdigit() for ch in g)]
     out = {}
     for name, f in fields.items():
         if f["kind"] not in RULE_KINDS:

@@ -41,7 +41,7 @@ claims:
   - id: known_error
     kind: choice_table
     field: langst_1
-    rows: {6: [2, 28.0]}
+    rows: {2: [3, 42.9], 6: [2, 28.0]}
     inconsistent: "percent misprinted in the report"
     supported: {rows: {6: [2, 28.6]}}
   - id: known_error_wrongly_supported
@@ -84,6 +84,7 @@ def test_wrong_claims_name_the_cell_and_computed_value(fx: Project, tmp_path: Pa
     assert results["wrong_pct"].status == "failed"
     assert [(c.published, c.computed) for c in results["wrong_pct"].cells if not c.ok] == [(42.8, 42.9)]
     assert results["known_error"].status == "inconsistent" and results["known_error"].inconsistent
+    assert len(results["known_error"].supported_cells) == 4   # 'supported' overrides row 6, keeps row 2
     assert results["known_error_wrongly_supported"].status == "failed"   # the data give 2, not the 'supported' 5
     r = cli("check-claims", str(path))
     assert r.exit_code == 1

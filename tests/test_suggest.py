@@ -172,3 +172,14 @@ def test_choice_cells_go_through_the_normaliser(cli, project, tmp_path):
     assert ("r1", "adm_stod_handlaggare") in got and ("r3", "introduktion") in got
     assert not any(r["doc"] == "r2" for r in rows)        # a blank cell suggests nothing
     assert all(r["field"] == "langst_1" and r["source"] == "choice" for r in rows)
+
+
+def test_open_answers_get_their_question_codes_and_notes_the_general_ones(project, tmp_path):
+    from qualcode.suggest import field_groups
+    csv = tmp_path / "survey.csv"
+    csv.write_text("respondent,fraga_2a\nr1,Vi har fått en administratör\n", encoding="utf-8")
+    project.import_survey(csv, id_column="respondent", texts=["fraga_2a"])
+    fields = dict(project.fields(), notes={"name": "notes", "kind": "notes", "code_group": None})
+    groups = field_groups(project.codebook, fields)
+    assert groups["fraga_2a"] == ["fraga2a"]
+    assert groups["notes"] == ["fokusomrade", "tema"]

@@ -343,3 +343,17 @@ def test_cli_mentions_crosstab_quotes(fx: Project, cli) -> None:
     assert json.loads(r.output)["chi2"]["dof"] >= 1
     r = cli("quotes", "--code", "f2a_adm_stod", "--format", "json")
     assert [q["text"] for q in json.loads(r.output)["quotes"]] == ["Administratör", "adm stöd"]
+
+
+def test_fast_path_without_rejections_gives_the_same_tables(fx: Project) -> None:
+    """A coder who never rejected is read straight from decisions; the numbers must not change."""
+    standing = fx.conn.execute("SELECT segment, code FROM codings WHERE coder = 'anna'").fetchall()
+    with fx.transaction():
+        fx.conn.executemany("INSERT INTO decisions(segment, code, coder, verdict, made_at) VALUES (?,?,'clean','accept',?)",
+                            [(s, c, now()) for s, c in standing] + [(standing[0][0], standing[0][1], now())])  # one twice
+    slow = T.choice(fx, ["langst_1", "langst_2"], coder="anna")
+    fast = T.choice(fx, ["langst_1", "langst_2"], coder="clean")
+    assert fast.tables == slow.tables and fast.combined == slow.combined and fast.double_coded == slow.double_coded
+    for kw in ({"by": ["round"]}, {"fields": ["langst_1"], "by": ["verksamhet"]}):
+        assert T.presence(fx, coder="clean", **kw).rows == T.presence(fx, coder="anna", **kw).rows
+    assert T.mentions(fx, groups=["fraga2a"], coder="clean").rows == T.mentions(fx, groups=["fraga2a"], coder="anna").rows
