@@ -70,9 +70,14 @@ class Code:
 
 @dataclass(frozen=True)
 class Group:
+    """A family of codes. ``fields`` names the survey columns the group belongs to (the
+    categories of one open question); a group without fields applies to notes and to every
+    open field not claimed by another group."""
+
     id: str
     label: str
     description: str = ""
+    fields: tuple[str, ...] = ()
 
 
 @dataclass
@@ -192,7 +197,10 @@ def _build(data: Any, content: str, where: str) -> Codebook:
         if gid == "__line__":
             continue
         g = g if isinstance(g, dict) else {"label": str(g)}
-        groups[gid] = Group(gid, _text(g, "label") or gid, _text(g, "description"))
+        fields = g.get("fields") or []
+        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+            raise _fail(where, g.get("__line__", 1), f"group {gid!r}: fields must be a list of column names")
+        groups[gid] = Group(gid, _text(g, "label") or gid, _text(g, "description"), tuple(fields))
 
     codes: list[Code] = []
     seen: dict[str, int] = {}

@@ -15,7 +15,6 @@ scored about s about a fraction s is accepted.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -68,27 +67,21 @@ def pipeline_choice(project: Any, model: str | None = None) -> PipelineChoice:
 
 # ----------------------------------------------------------------------------- scopes
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
 def field_groups(codebook: Codebook, fields: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Which code groups the rules suggest in each notes/text field.
 
-    A field bound to a group (its ``code_group``, or a group named like it: ``fraga_2a`` ->
-    ``fraga2a``) gets that group's codes; notes and other open fields get the general groups:
-    those no field claims and whose id has no digit (a digit marks a survey question's
-    categories, "fraga2b", which belong to that question even before it is imported).
+    A text field bound to a group at import (``--field-group fraga_2a=fraga2a``) or named in a
+    group's ``fields:`` in the codebook gets that group's codes; notes and other open fields get
+    the general groups, those that declare no fields and that no field is bound to.
     """
-    by_norm = {_norm(g): g for g in codebook.groups}
-    claimed = {g for g in (by_norm.get(_norm(n)) for n in fields) if g}
-    claimed |= {f["code_group"] for f in fields.values() if f["kind"] == "text" and f.get("code_group")}
-    general = [g for g in codebook.groups if g not in claimed and not any(ch.isdigit() for ch in g)]
+    declared = {f: g.id for g in codebook.groups.values() for f in g.fields}
+    bound = {f["code_group"] for f in fields.values() if f["kind"] == "text" and f.get("code_group")}
+    general = [g.id for g in codebook.groups.values() if not g.fields and g.id not in bound]
     out = {}
     for name, f in fields.items():
         if f["kind"] not in RULE_KINDS:
             continue
-        own = (f.get("code_group") if f["kind"] == "text" else None) or by_norm.get(_norm(name))
+        own = (f.get("code_group") if f["kind"] == "text" else None) or declared.get(name)
         out[name] = [own] if own else general
     return out
 

@@ -578,8 +578,12 @@ def choice(project: Project, fields: Sequence[str], *, where: dict[str, str] | N
     answered = dict(conn.execute(
         f"{docs_with}SELECT s.field, COUNT(*) FROM segments s {docs_join}"
         f"WHERE s.retired = 0 AND s.field IN ({fmarks}) GROUP BY s.field", [*docs_args, *fields]).fetchall())
-    population = conn.execute(f"WITH docs AS ({docs_sql}) SELECT COUNT(*) FROM docs",
-                              _docs_sql("response", where, ())[1]).fetchone()[0]
+    # the questionnaire's respondents: those with a cell in any choice column of this code group
+    # (so answers from another survey, e.g. earlier comment rounds, are not system-missing here)
+    sibling = sorted({f for f, d in known.items() if d["kind"] == "choice" and (d["code_group"] or AREA_GROUP) == group}
+                     | set(fields))
+    population = conn.execute("WITH docs AS ({}) SELECT COUNT(*) FROM docs".format(
+        *_docs_sql("response", where, (), sibling)[:1]), _docs_sql("response", where, (), sibling)[1]).fetchone()[0]
     counts: dict[tuple[str, str], int] = {(r[0], r[1]): r[2] for r in conn.execute(
         f"{docs_with}SELECT s.field, t.code, COUNT(DISTINCT t.segment) FROM {src.codings} t "
         f"JOIN segments s ON s.id = t.segment {docs_join}"
