@@ -92,6 +92,21 @@ MIGRATIONS: list[str] = [
     CREATE VIEW codings AS
         SELECT segment, code, coder FROM current_decisions WHERE verdict IN ('accept', 'add');
     """,
+    # 2: learned models (qualcode.learn) and the fused view of all suggestion sources
+    """
+    CREATE TABLE models (
+        id INTEGER PRIMARY KEY, grp TEXT NOT NULL, version TEXT NOT NULL UNIQUE, data_hash TEXT NOT NULL,
+        trained_at TEXT NOT NULL, n_segments INTEGER NOT NULL, metrics TEXT NOT NULL, blob BLOB NOT NULL);
+    CREATE INDEX models_grp ON models(grp, id);
+
+    -- per (segment, code): the fused score (max over sources), rule/choice and model scores apart
+    CREATE VIEW fused_suggestions AS
+        SELECT segment, code, MAX(score) AS score,
+               MAX(CASE WHEN source NOT LIKE 'model:%' THEN score END) AS rule_score,
+               MAX(CASE WHEN source LIKE 'model:%' THEN score END) AS model_score,
+               group_concat(source, '|') AS sources
+        FROM suggestions GROUP BY segment, code;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

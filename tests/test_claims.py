@@ -26,8 +26,8 @@ claims:
     missing: 1
   - {id: langst_total_2, kind: choice_total, fields: [langst_1, langst_2], number: 2, count: 4}
   - {id: f2a_rutiner, kind: mentions, field: fraga_2a, code: f2a_rutiner, count: 2}
-  - {id: tabell1_bou, kind: attribute_count, attribute: verksamhet, value: BOU, count: 4, percent: 50.0,
-     total: 8, where: {kind: response}}
+  - {id: tabell1_bou, kind: attribute_count, attribute: verksamhet, value: BOU, count: 5, percent: 55.6,
+     total: 9, where: {kind: response}}
   - {id: tabell1_okant, kind: attribute_count, attribute: verksamhet, value: Okänt, count: 1, where: {kind: response}}
 """
 

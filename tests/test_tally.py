@@ -17,7 +17,8 @@ responses   verksamhet roll   langst_1 (coded)                     langst_2     
   r4        Ek       medarb.  "" blank                              missing          "adm" f2a_adm_stod
   r5        Ek       chef     "vet ej" uncoded; suggestion ovrigt 0.6  missing        "fler" f2a_fler_handlaggare
   r6        BOU      medarb.  "6 och 2": both codes                 missing          missing
-  r7        BOU      chef     missing (no segment)                  missing          missing
+  r7        BOU      chef     missing (no segment)                  "" (blank)       missing
+  r9        BOU      chef     (no cell at all: not a respondent of the choice questions)
   r8        (blank)  medarb.  "3": accepted, later rejected; suggestion antal_medarbetare 0.9
 
 So langst_1: total 7 (r7 missing), 6 → 2, 2 → 3, Ej svar 3 (r4 blank, r5 uncoded, r8 rejected).
@@ -48,8 +49,9 @@ RESPONSES = [  # id, verksamhet, roll, langst_1, langst_2, fraga_2a
     ("r4", "Ek", "medarbetare", "", MISSING, "adm stöd"),
     ("r5", "Ek", "chef", "vet ej", MISSING, "fler handläggare"),
     ("r6", "BOU", "medarbetare", "6 och 2", MISSING, MISSING),
-    ("r7", "BOU", "chef", MISSING, MISSING, MISSING),
+    ("r7", "BOU", "chef", MISSING, "", MISSING),
     ("r8", None, "medarbetare", "3", MISSING, MISSING),
+    ("r9", "BOU", "chef", MISSING, MISSING, "kommentar från en annan enkät"),
 ]
 
 
@@ -168,7 +170,7 @@ def test_presence_default_codes_are_groups_in_use(fx: Project) -> None:
 def test_presence_of_a_survey_field_counts_only_respondents_with_a_cell(fx: Project) -> None:
     res = T.presence(fx, fields=["fraga_2a"], codes=["f2a_adm_stod"], by=["verksamhet"])
     assert cell(res, "f2a_adm_stod", verksamhet="Ek") == (2, 3)
-    assert cell(res, "f2a_adm_stod", verksamhet="BOU") == (0, 2)   # r6, r7 never had fraga_2a
+    assert cell(res, "f2a_adm_stod", verksamhet="BOU") == (0, 3)   # r1, r2, r9; r6, r7 never had fraga_2a
 
 
 def test_presence_sentence(fx: Project) -> None:
@@ -231,7 +233,7 @@ def test_choice_table_blank_versus_missing(fx: Project) -> None:
     assert rows[6] == (2, 28.6) and rows[2] == (3, 42.9) and rows[3] == (0, 0.0)
     assert (t1["no_answer"], t1["no_answer_percent"], t1["missing"], t1["total"]) == (3, 42.9, 1, 7)
     assert res.double_coded == {"langst_1": 1}
-    assert (t2["no_answer"], t2["missing"], t2["total"]) == (1, 6, 2)
+    assert (t2["no_answer"], t2["missing"], t2["total"]) == (2, 5, 3)
     assert {r["number"]: r["count"] for r in t2["rows"]}[2] == 1
     assert [(r["code"], r["count"]) for r in res.combined[:3]] == [
         ("introduktion", 4), ("adm_stod_handlaggare", 2), ("brukardelaktighet", 0)]
@@ -286,7 +288,7 @@ def test_quotes_grouped_and_limited(fx: Project) -> None:
 def test_attribute_counts_blank_is_unknown(fx: Project) -> None:
     res = T.attribute_counts(fx, "verksamhet", kind="response")
     assert [(r["value"], r["count"], r["percent"]) for r in res["rows"]] == [
-        (None, 1, 12.5), ("BOU", 4, 50.0), ("Ek", 3, 37.5)]
+        (None, 1, 11.1), ("BOU", 5, 55.6), ("Ek", 3, 33.3)]
 
 
 # ----------------------------------------------------------------------------- CLI and JSON contract
