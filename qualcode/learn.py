@@ -108,8 +108,18 @@ class TrainingSet:
 
 
 def _groups_by_field(project: Any) -> dict[str, list[str]]:
+    """The groups the rules suggest in each field, plus every group whose codes a coder has
+    given to that field's segments: reviewers know better than the field's binding (interview
+    notes carry themes too, even when a survey question has claimed the theme group)."""
     from .suggest import field_groups
-    return field_groups(project.codebook, project.fields())
+    out = {f: list(gs) for f, gs in field_groups(project.codebook, project.fields()).items()}
+    kinds = _field_kinds(project)
+    for fld, grp in project.conn.execute(
+            "SELECT DISTINCT g.field, c.grp FROM codings k JOIN segments g ON g.id = k.segment "
+            "JOIN codes c ON c.id = k.code ORDER BY g.field, c.grp"):
+        if kinds.get(fld) in ("notes", "text") and grp not in out.setdefault(fld, []):
+            out[fld].append(grp)
+    return out
 
 
 def _field_kinds(project: Any) -> dict[str, str]:

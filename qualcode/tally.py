@@ -21,6 +21,8 @@ not decided on, so a reader knows whether the table is final.
 
 from __future__ import annotations
 
+import re
+
 import sqlite3
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -390,8 +392,23 @@ def presence(project: Project, *, by: Sequence[str] = (), groups: Sequence[str] 
                     unrev, rule, fields)
 
 
+_TERM_RE = re.compile(r"^(vt|ht)\s*(\d{4})$", re.IGNORECASE)
+_NUM_RE = re.compile(r"(\d+)")
+
+
+def _value_order(v: str | None) -> tuple:
+    """Attribute values in the order a reader expects: terms chronologically (vt2017 after
+    ht2016), numbers numerically (2 before 10), blanks last."""
+    if v is None:
+        return (2,)
+    term = _TERM_RE.match(v)
+    if term:
+        return (0, int(term.group(2)), term.group(1).lower() == "ht")
+    return (1, tuple(int(p) if p.isdigit() else p.lower() for p in _NUM_RE.split(v)))
+
+
 def _none_last(key: tuple) -> tuple:
-    return tuple((v is None, v or "") for v in key)
+    return tuple(_value_order(v) for v in key)
 
 
 def group_label(group: dict[str, Any], lang: str = "sv") -> str:

@@ -278,11 +278,11 @@ def test_crosstab_percents_and_chi2(fx: Project) -> None:
 
 def test_quotes_grouped_and_limited(fx: Project) -> None:
     qs = T.quotes(fx, "adm_stod_handlaggare", by=["round"], fields=["notes"])
-    assert [(q["doc"], q["group"]["round"]) for q in qs] == [
-        ("j1", "ht2017"), ("i1", "vt2017"), ("i1", "vt2017"), ("i2", "vt2017"), ("i3", "vt2017")]
+    assert [(q["doc"], q["group"]["round"]) for q in qs] == [  # terms in calendar order
+        ("i1", "vt2017"), ("i1", "vt2017"), ("i2", "vt2017"), ("i3", "vt2017"), ("j1", "ht2017")]
     assert qs[1]["attributes"] == {"round": "vt2017", "group": "medarbetare"}
     limited = T.quotes(fx, "adm_stod_handlaggare", by=["round"], fields=["notes"], limit=1)
-    assert [q["doc"] for q in limited] == ["j1", "i1"]
+    assert [q["doc"] for q in limited] == ["i1", "j1"]
 
 
 def test_attribute_counts_blank_is_unknown(fx: Project) -> None:
@@ -359,3 +359,19 @@ def test_fast_path_without_rejections_gives_the_same_tables(fx: Project) -> None
     for kw in ({"by": ["round"]}, {"fields": ["langst_1"], "by": ["verksamhet"]}):
         assert T.presence(fx, coder="clean", **kw).rows == T.presence(fx, coder="anna", **kw).rows
     assert T.mentions(fx, groups=["fraga2a"], coder="clean").rows == T.mentions(fx, groups=["fraga2a"], coder="anna").rows
+
+
+def test_groups_follow_the_calendar_and_numbers(project, tmp_path):
+    """Terms come chronologically (ht2016, vt2017, ht2017), not alphabetically."""
+    from qualcode import tally
+    folder = tmp_path / "terms"
+    folder.mkdir()
+    for i, rnd in enumerate(["vt2017", "ht2017", "ht2016", "vt2018"]):
+        (folder / f"n{i}.md").write_text(f"---\nid: n{i}\nround: {rnd}\n---\nEn mening.\n", encoding="utf-8")
+    project.import_notes(folder)
+    seg = project.segments(doc="n0")[0]["segment"]
+    with project.transaction() as c:
+        c.execute("INSERT INTO decisions(segment, code, coder, verdict, made_at) VALUES (?,?,?,?,?)",
+                  (seg, "lon", "anna", "add", "2026-01-01"))
+    result = tally.presence(project, by=["round"], codes=["lon"], coder="anna")
+    assert [r["group"]["round"] for r in result.rows] == ["ht2016", "vt2017", "ht2017", "vt2018"]
