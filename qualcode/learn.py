@@ -173,9 +173,54 @@ def _walked(project: Any, coder: str | None) -> set[int]:
     return out
 
 
+@dataclass
+class Unit:
+    """What one prediction is about: a survey cell (one segment), or a whole interview's notes
+    field (all its sentences), because notes are validated per document — a code the reviewer
+    adds to an interview lands on some sentence, not necessarily the one that says it."""
+
+    segments: list[int]
+    doc: str
+    field: str
+    text: tuple[str, str]
+    text_hash: str
+
+
+def _segment_rows(project: Any, ids: Sequence[int]) -> list[Any]:
+    rows: list[Any] = []
+    ids = sorted(ids)
+    for i in range(0, len(ids), 20000):
+        rows += project.conn.execute(
+            "SELECT id, doc, field, position, text, text_hash FROM segments "
+            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY doc, field, position",
+            (json.dumps(ids[i:i + 20000]),)).fetchall()
+    return rows
+
+
+def make_units(project: Any, rows: Sequence[Any], texts: Sequence[tuple[str, str]] | None = None) -> list[Unit]:
+    """Segment rows (in doc, field, position order) -> units; notes fields become one unit per document."""
+    kinds = _field_kinds(project)
+    texts = list(texts) if texts is not None else feature_texts(project, rows)
+    units: list[Unit] = []
+    open_notes: dict[tuple[str, str], Unit] = {}
+    for r, t in zip(rows, texts):
+        if kinds.get(r["field"]) == "notes":
+            u = open_notes.get((r["doc"], r["field"]))
+            if u is None:
+                u = open_notes[(r["doc"], r["field"])] = Unit([], r["doc"], r["field"], ("", ""), "")
+                units.append(u)
+            u.segments.append(r["id"])
+            lemmas = t[0].split(" ", 1)[1] if " " in t[0] else ""
+            u.text = ((u.text[0] + " " + lemmas) if u.text[0] else t[0], (u.text[1] + " " + t[1]).strip())
+            u.text_hash = hashlib.sha256((u.text_hash + r["text_hash"]).encode()).hexdigest()
+        else:
+            units.append(Unit([r["id"]], r["doc"], r["field"], t, r["text_hash"]))
+    return units
+
+
 def training_sets(project: Any, coder: str | None = None, groups: Iterable[str] | None = None,
                   segments: Iterable[int] | None = None) -> dict[str, TrainingSet]:
-    """Per code group, the reviewed segments and their labels (see the module docstring)."""
+    """Per code group, the reviewed units and their labels (see the module docstring)."""
     cb = project.codebook
     if coder is not None and coder not in project.coders():
         known = ", ".join(project.coders()) or "none yet"
@@ -185,6 +230,7 @@ def training_sets(project: Any, coder: str | None = None, groups: Iterable[str] 
         if g not in cb.groups:
             raise QualcodeError(f"unknown code group {g!r} (known: {', '.join(cb.groups)})")
     by_field = _groups_by_field(project)
+    kinds = _field_kinds(project)
     sql = ("SELECT d.segment, d.code, d.coder, d.verdict FROM current_decisions d "
            "JOIN segments g ON g.id = d.segment AND g.retired = 0 WHERE d.verdict != 'retract'")
     args: list[Any] = []
@@ -204,33 +250,37 @@ def training_sets(project: Any, coder: str | None = None, groups: Iterable[str] 
         who = f"coder {coder!r}" if coder else "any coder"
         raise QualcodeError(f"nothing to learn from: {who} has validated no segments yet "
                             f"(review some suggestions first: qualcode review)")
-    rows = []
-    ids = sorted(reviewed)
-    for i in range(0, len(ids), 20000):
-        rows += project.conn.execute(
-            "SELECT id, doc, field, text, text_hash FROM segments WHERE id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY id", (json.dumps(ids[i:i + 20000]),)).fetchall()
-    texts = feature_texts(project, rows)
+    rows = _segment_rows(project, reviewed)
+    # a reviewed interview is learned from whole: fetch the rest of its notes field
+    notes = {(r["doc"], r["field"]) for r in rows if kinds.get(r["field"]) == "notes"}
+    if notes:
+        more = project.conn.execute(
+            "SELECT id, doc, field FROM segments WHERE retired = 0 AND trim(text) != '' "
+            "AND doc IN (SELECT value FROM json_each(?)) AND field IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({d for d, _ in notes})), json.dumps(sorted({f for _, f in notes})))).fetchall()
+        rows = _segment_rows(project, reviewed | {r[0] for r in more if (r[1], r[2]) in notes})
     out: dict[str, TrainingSet] = {}
-    for row, text in zip(rows, texts):
-        for grp in by_field.get(row["field"], []):
+    for unit in make_units(project, rows):
+        for grp in by_field.get(unit.field, []):
             if wanted_groups is not None and grp not in wanted_groups:
                 continue
             ts = out.get(grp)
             if ts is None:
                 ts = out[grp] = TrainingSet(grp, [c.id for c in cb.in_group(grp)])
                 ts.labels = {c: [] for c in ts.codes}
-            ts.segments.append(row["id"])
-            ts.docs.append(row["doc"])
-            ts.texts.append(text)
-            ts.text_hashes.append(row["text_hash"])
+            ts.segments.append(unit.segments[0])
+            ts.docs.append(unit.doc)
+            ts.texts.append(unit.text)
+            ts.text_hashes.append(unit.text_hash)
             for c in ts.codes:
-                v = verdicts.get((row["id"], c))
-                if v is not None and len(v) > 1:
+                vs = [verdicts[(s, c)] for s in unit.segments if (s, c) in verdicts]
+                if any(v == {True} for v in vs):
+                    ts.labels[c].append(1)
+                elif any(len(v) > 1 for v in vs):
                     ts.contradictory += 1
                     ts.labels[c].append(None)
                 else:
-                    ts.labels[c].append(1 if v == {True} else 0)
+                    ts.labels[c].append(0)
     for ts in out.values():
         _mask_conflicting_texts(ts)
     return out
