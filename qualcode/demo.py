@@ -71,7 +71,19 @@ def gold_sets(corpus: Path = CORPUS) -> dict[str, dict]:
     comments = corpus / "gold" / "survey_2016_2017.csv"
     if comments.exists():
         gold["comments"] = read_gold(comments, with_field=True)
+    sentences = corpus / "gold" / "notes_sentences.csv"
+    if sentences.exists():
+        gold["sentences"] = read_sentence_gold(sentences)
     return gold
+
+
+def read_sentence_gold(path: Path) -> dict[tuple[str, str], set[str]]:
+    """``doc,sentence,code`` → {(doc, sentence text): codes}: which sentence a code was written into."""
+    out: dict[tuple[str, str], set[str]] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            out.setdefault((row["doc"], row["sentence"]), set()).add(row["code"])
+    return out
 
 
 def pre_review_accuracy(p: Project, gold: dict[str, dict]) -> dict[str, Comparison]:
@@ -85,32 +97,56 @@ def pre_review_accuracy(p: Project, gold: dict[str, dict]) -> dict[str, Comparis
 
 
 def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
-    """The gold as a review sheet: accept or reject each suggestion, add what none suggested."""
+    """The gold as a review sheet, as a careful assistant would fill it in: accept or reject
+    each suggestion, and add what none suggested. Notes are judged sentence by sentence where
+    the corpus says which sentence carries a code; document-level gold without a matching
+    sentence is added as a document row."""
     fields = p.fields()
+    sentence_gold = gold.get("sentences", {})
+    notes_segments = {(r[1], r[2]): r[0] for r in p.conn.execute(
+        "SELECT id, doc, text FROM segments WHERE field = 'notes' AND retired = 0")}
     rows: list[dict[str, str]] = []
-    suggested: set[tuple[str, str, str]] = set()
-    for seg, doc, fld, code in p.conn.execute(
-            "SELECT s.segment, g.doc, g.field, s.code FROM suggestions s JOIN segments g ON g.id = s.segment "
-            "WHERE g.retired = 0 ORDER BY s.segment, s.code"):
-        unit = (doc,) if fields[fld]["kind"] == "notes" else (doc, fld)
-        source = gold["notes"] if fields[fld]["kind"] == "notes" else _cell_gold(gold, fld)
-        if source is None:
-            continue
-        verdict = "accept" if code in source.get(unit, set()) else "reject"
-        rows.append({"segment": str(seg), "doc": "", "field": "", "code": code, "verdict": verdict,
+    decided: set[tuple[int, str]] = set()
+    covered: set[tuple[str, str]] = set()  # (doc, code) of notes already coded on some sentence
+
+    def row(verdict: str, code: str, segment: int | str = "", doc: str = "", field: str = "") -> None:
+        rows.append({"segment": str(segment), "doc": doc, "field": field, "code": code, "verdict": verdict,
                      "coder": GOLD_CODER})
-        suggested.add((doc, fld if fields[fld]["kind"] != "notes" else "notes", code))
-    for (doc,), codes in gold["notes"].items():
+
+    for seg, doc, fld, text, code in p.conn.execute(
+            "SELECT s.segment, g.doc, g.field, g.text, s.code FROM suggestions s "
+            "JOIN segments g ON g.id = s.segment WHERE g.retired = 0 ORDER BY s.segment, s.code"):
+        if fields[fld]["kind"] == "notes":
+            truth = sentence_gold.get((doc, text)) if sentence_gold else gold["notes"].get((doc,))
+        else:
+            source = _cell_gold(gold, fld)
+            if source is None:
+                continue
+            truth = source.get((doc, fld))
+        accepted = code in (truth or set())
+        row("accept" if accepted else "reject", code, seg)
+        decided.add((seg, code))
+        if accepted and fields[fld]["kind"] == "notes":
+            covered.add((doc, code))
+    for (doc, text), codes in sorted(sentence_gold.items()):
+        seg = notes_segments.get((doc, text))
         for code in sorted(codes):
-            if (doc, "notes", code) not in suggested:
-                rows.append({"segment": "", "doc": doc, "field": "notes", "code": code, "verdict": "add",
-                             "coder": GOLD_CODER})
+            if seg is None:
+                continue
+            covered.add((doc, code))
+            if (seg, code) not in decided:
+                row("add", code, seg)
+    for (doc,), codes in sorted(gold["notes"].items()):
+        for code in sorted(codes):
+            if (doc, code) not in covered:
+                row("add", code, doc=doc, field="notes")
     for key in ("survey", "comments"):
-        for (doc, fld), codes in gold.get(key, {}).items():
+        for (doc, fld), codes in sorted(gold.get(key, {}).items()):
+            seg = p.conn.execute("SELECT id FROM segments WHERE doc = ? AND field = ? AND retired = 0",
+                                 (doc, fld)).fetchone()
             for code in sorted(codes):
-                if (doc, fld, code) not in suggested:
-                    rows.append({"segment": "", "doc": doc, "field": fld, "code": code, "verdict": "add",
-                                 "coder": GOLD_CODER})
+                if seg is None or (seg[0], code) not in decided:
+                    row("add", code, doc=doc, field=fld)
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["segment", "doc", "field", "code", "verdict", "coder"])
         w.writeheader()

@@ -634,8 +634,10 @@ def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: It
                       min_score: float = MIN_SCORE, *, explain: bool = True) -> ModelSummary:
     """Predict with each group's latest model and store rows ``model:<version>`` (one transaction).
 
-    Earlier model rows for the segments and codes in scope are replaced. Segments must have
-    been through ``suggest`` for lemma features; others use their lower-cased words.
+    Earlier model rows for the segments and codes in scope are replaced. A survey cell's row
+    sits on its segment; an interview's row (the probability that the interview has the code)
+    sits on the sentence that speaks for it most. Segments that ``suggest`` has not tokenized
+    yet use their lower-cased words as features.
     """
     from .suggest import _check_codes, _check_docs
     if not 0.0 <= min_score <= 1.0:
@@ -648,32 +650,42 @@ def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: It
         raise QualcodeError("no model yet; train one with 'qualcode learn'")
     summary = ModelSummary({g: m.meta["version"] for g, m in models.items()})
     by_field = _groups_by_field(project)
-    sql = "SELECT id, doc, field, start, end, text FROM segments WHERE retired = 0 AND trim(text) != ''"
-    args: list[Any] = []
+    sql = ("SELECT id, doc, field, position, text, text_hash FROM segments WHERE retired = 0 AND trim(text) != ''"
+           " AND field IN (SELECT value FROM json_each(?))")
+    args: list[Any] = [json.dumps(sorted(by_field))]
     if wanted_docs is not None:
         sql += " AND doc IN (SELECT value FROM json_each(?))"
         args.append(json.dumps(wanted_docs))
-    rows = [r for r in project.conn.execute(sql + " ORDER BY id", args) if r["field"] in by_field]
+    rows = project.conn.execute(sql + " ORDER BY doc, field, position", args).fetchall()
     summary.segments = len(rows)
     texts = feature_texts(project, rows)
+    text_of = {r["id"]: t for r, t in zip(rows, texts)}
+    units = make_units(project, rows, texts)
     stamp, version_cb = now(), project.codebook.version
     out: list[tuple[Any, ...]] = []
-    scope: dict[str, list[int]] = defaultdict(list)  # source -> segments it was applied to
     for grp, model in models.items():
-        idx = [i for i, r in enumerate(rows) if grp in by_field[r["field"]]]
+        mine = [u for u in units if grp in by_field.get(u.field, ())]
         source = f"model:{model.meta['version']}"
-        scope[source] = [rows[i]["id"] for i in idx]
-        probs = model.predict([texts[i] for i in idx])
+        probs = model.predict([u.text for u in mine])
+        multi = [s for u in mine if len(u.segments) > 1 for s in u.segments]
+        sentence_probs = model.predict([text_of[s] for s in multi]) if multi else {}
+        where = {s: i for i, s in enumerate(multi)}
         for code, p in probs.items():
             if code not in project.codebook or (wanted_codes is not None and code not in wanted_codes):
                 continue
             for j in np.nonzero(p >= min_score)[0]:
-                r = rows[idx[j]]
-                why = model.evidence(code, texts[idx[j]]) if explain else []
-                reason = f"modell {model.meta['version']}, p={p[j]:.2f}" + (f"; ord: {', '.join(why)}" if why else "")
-                out.append((r["id"], code, source, round(float(p[j]), 4), None, None, 0, reason, None,
+                u = mine[j]
+                seg = u.segments[0]
+                if len(u.segments) > 1:
+                    sp = sentence_probs[code]
+                    seg = max(u.segments, key=lambda s: (sp[where[s]], -u.segments.index(s)))
+                why = model.evidence(code, text_of[seg]) if explain else []
+                reason = (f"modell {model.meta['version']}, p={p[j]:.2f}"
+                          + (" för hela intervjun" if len(u.segments) > 1 else "")
+                          + (f"; ord: {', '.join(why)}" if why else ""))
+                out.append((seg, code, source, round(float(p[j]), 4), None, None, 0, reason, None,
                             version_cb, stamp))
-    seg_scope = sorted({r["id"] for r in rows})
+    seg_scope = sorted(text_of)
     with project.transaction():
         delete = "DELETE FROM suggestions WHERE source LIKE 'model:%' AND segment IN (SELECT value FROM json_each(?))"
         dargs: list[Any] = [json.dumps(seg_scope)]

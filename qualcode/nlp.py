@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .errors import QualcodeError
 
-CACHE_FORMAT = "qc1"  # bump when the blob layout or the lexicon logic changes
+CACHE_FORMAT = "qc2"  # bump when the blob layout or the lexicon logic changes
 TRAINED_PACKAGES = ("sv_core_news_lg", "sv_core_news_md", "sv_core_news_sm")
 LEMMATIZERS = ("lookup", "simplemma")
 DEFAULT_LEMMATIZER = "lookup"
@@ -52,44 +52,128 @@ def fold(s: str) -> str:
 # ----------------------------------------------------------------------------- token stream
 
 _SEP, _REC, _PART = "\x1f", "\x1e", "+"
+_MAGIC = b"QC2\x00"  # blobs of format qc2 start with this; qc1 blobs start with their token count
 
 
-@dataclass
 class TokenStream:
     """One segment's tokens: lower-cased forms, lemmas, compound parts ("" when none) and
-    character offsets relative to the segment text (``offsets[2*i]``, ``offsets[2*i+1]``)."""
+    character offsets relative to the segment text (``offsets[2*i]``, ``offsets[2*i+1]``).
 
-    forms: list[str]
-    lemmas: list[str]
-    parts: list[str]
-    offsets: array
+    The folded spellings (no diacritics) and the set of every folded form, lemma and part are
+    what the rules compare; they are stored in the blob too, so that re-applying a codebook
+    neither folds again nor decodes a segment whose keys no rule can start from.
+    """
+
+    __slots__ = ("forms", "lemmas", "parts", "offsets", "_ff", "_lf", "_pf", "_keys")
+
+    def __init__(self, forms: list[str], lemmas: list[str], parts: list[str], offsets: array,
+                 folded: tuple[list[str], list[str], list[str]] | None = None,
+                 keys: frozenset[str] | set[str] | None = None) -> None:
+        self.forms, self.lemmas, self.parts, self.offsets = forms, lemmas, parts, offsets
+        self._ff, self._lf, self._pf = folded if folded is not None else (None, None, None)
+        self._keys = keys
 
     def __len__(self) -> int:
         return len(self.forms)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TokenStream) and (self.forms, self.lemmas, self.parts, list(self.offsets)) == \
+            (other.forms, other.lemmas, other.parts, list(other.offsets))
+
     def span(self, i: int) -> tuple[int, int]:
         return self.offsets[2 * i], self.offsets[2 * i + 1]
 
+    @property
+    def folded_forms(self) -> list[str]:
+        if self._ff is None:
+            self._ff = _fold_list(self.forms)
+        return self._ff
+
+    @property
+    def folded_lemmas(self) -> list[str]:
+        if self._lf is None:
+            self._lf = _fold_list(self.lemmas)
+        return self._lf
+
+    @property
+    def folded_parts(self) -> list[str]:
+        if self._pf is None:
+            self._pf = _fold_list(self.parts)
+        return self._pf
+
+    @property
+    def keys(self) -> frozenset[str] | set[str]:
+        """Every folded form, lemma and compound part of the segment."""
+        if self._keys is None:
+            keys = set(self.folded_forms)
+            keys.update(self.folded_lemmas)
+            joined = _PART.join(self.folded_parts)
+            if joined.strip(_PART):
+                keys.update(joined.split(_PART))
+            keys.discard("")
+            self._keys = keys
+        return self._keys
+
     def encode(self) -> bytes:
-        head = len(self.forms).to_bytes(4, "little")
-        body = _REC.join((_SEP.join(self.forms), _SEP.join(self.lemmas), _SEP.join(self.parts)))
+        n = len(self.forms)
+        keys = _SEP.join(sorted(self.keys)).encode("utf-8")
+        raw = (_SEP.join(self.forms), _SEP.join(self.lemmas), _SEP.join(self.parts))
+        folded = (_SEP.join(self.folded_forms), _SEP.join(self.folded_lemmas), _SEP.join(self.folded_parts))
+        flags = 0
+        texts = list(raw)
+        for bit, (r, f) in enumerate(zip(raw, folded)):
+            if r != f:  # stored only when folding changes something
+                flags |= 1 << bit
+                texts.append(f)
         offs = self.offsets if self.offsets.itemsize == 4 else array("I", self.offsets)
         if sys.byteorder != "little":
             offs = array("I", offs)
             offs.byteswap()
-        return head + offs.tobytes() + body.encode("utf-8")
+        return b"".join((_MAGIC, n.to_bytes(4, "little"), len(keys).to_bytes(4, "little"), bytes((flags,)), keys,
+                         offs.tobytes(), _REC.join(texts).encode("utf-8")))
+
+    @staticmethod
+    def keys_of(data: bytes) -> list[str]:
+        """The keys of an encoded stream, without decoding the rest (cheap pre-filtering)."""
+        if data[:4] != _MAGIC:
+            return list(TokenStream.decode(data).keys)
+        klen = int.from_bytes(data[8:12], "little")
+        return data[13:13 + klen].decode("utf-8").split(_SEP) if klen else []
 
     @classmethod
     def decode(cls, data: bytes) -> "TokenStream":
-        n = int.from_bytes(data[:4], "little")
+        if data[:4] != _MAGIC:  # format qc1 (still read, e.g. by model features of an old project)
+            n = int.from_bytes(data[:4], "little")
+            body_at, flags, keys = 4 + 8 * n, -1, None
+            offs_at = 4
+        else:
+            n = int.from_bytes(data[4:8], "little")
+            klen = int.from_bytes(data[8:12], "little")
+            flags = data[12]
+            keys = frozenset(data[13:13 + klen].decode("utf-8").split(_SEP)) if klen else frozenset()
+            offs_at = 13 + klen
+            body_at = offs_at + 8 * n
         offs = array("I")
-        offs.frombytes(data[4:4 + 8 * n])
+        offs.frombytes(data[offs_at:body_at])
         if sys.byteorder != "little":
             offs.byteswap()
         if n == 0:
-            return cls([], [], [], offs)
-        forms, lemmas, parts = data[4 + 8 * n:].decode("utf-8").split(_REC)
-        return cls(forms.split(_SEP), lemmas.split(_SEP), parts.split(_SEP), offs)
+            return cls([], [], [], offs, ([], [], []), frozenset())
+        texts = data[body_at:].decode("utf-8").split(_REC)
+        raw = [t.split(_SEP) for t in texts[:3]]
+        if flags < 0:
+            return cls(raw[0], raw[1], raw[2], offs)
+        rest = iter(texts[3:])
+        folded = [next(rest).split(_SEP) if flags & (1 << bit) else raw[bit] for bit in range(3)]
+        return cls(raw[0], raw[1], raw[2], offs, (folded[0], folded[1], folded[2]), keys)
+
+
+def _fold_list(items: list[str]) -> list[str]:
+    if not items:
+        return []
+    joined = _SEP.join(items)
+    folded = joined.translate(FOLD)
+    return items if folded == joined else folded.split(_SEP)
 
 
 # ----------------------------------------------------------------------------- lexicon

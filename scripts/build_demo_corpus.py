@@ -267,7 +267,7 @@ def template_ok(t: Template, note: dict) -> bool:
     return True
 
 
-def write_note(mat, note, code_templates, fillers, pool, rng, clusters):
+def write_note(mat, note, code_templates, fillers, pool, rng, clusters, sentence_gold):
     nid, rname = note["id"], note["round"]
     codes = note["codes"]
     cluster_of = {c: i for i, cl in enumerate(clusters) for c in cl}
@@ -321,6 +321,7 @@ def write_note(mat, note, code_templates, fillers, pool, rng, clusters):
                 used_families.add(t.family)
             covered.update(t.tags)
             by_cluster[cluster_of[c]].append(s)
+            sentence_gold.extend((nid, s, tag) for tag in sorted(t.tags))
     assert covered == codes, (nid, codes - covered, covered - codes)
 
     middle = [list(by_cluster[i]) for i in sorted(by_cluster, key=lambda i: (i > 3, rng.random()))]
@@ -395,8 +396,9 @@ def build_notes(out: Path, rng: random.Random, codebook: dict) -> dict:
     stalled_sdf = select_codes(mat, notes, rng)
     pool = SentencePool("anteckningar")
     (out / "notes").mkdir(parents=True)
+    sentence_gold: list[tuple[str, str, str]] = []
     for note in notes:
-        text = write_note(mat, note, code_templates, fillers, pool, rng, clusters)
+        text = write_note(mat, note, code_templates, fillers, pool, rng, clusters, sentence_gold)
         (out / "notes" / f"{note['id']}.md").write_text(text, encoding="utf-8")
     pool.check()
 
@@ -404,6 +406,8 @@ def build_notes(out: Path, rng: random.Random, codebook: dict) -> dict:
     # filen inte ändras om kodboken ordnas om)
     rows = [(n["id"], c) for n in sorted(notes, key=lambda n: n["id"]) for c in sorted(n["codes"])]
     write_csv(out / "gold" / "notes.csv", ["doc", "code"], rows)
+    # the same gold per sentence (the sentence a code was written into), for quotes and learning
+    write_csv(out / "gold" / "notes_sentences.csv", ["doc", "sentence", "code"], sorted(sentence_gold))
 
     # den publicerade siffran
     vt17 = [n for n in notes if n["round"] == "vt2017"]
