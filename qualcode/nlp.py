@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import marshal
 import os
 import sys
 from array import array
@@ -205,37 +206,30 @@ class Lexicon:
     on first need, since most text is spelled correctly.
     """
 
-    def __init__(self, table: dict[str, str], lemmatizer: str = DEFAULT_LEMMATIZER) -> None:
+    def __init__(self, table: dict[str, str], lemmatizer: str = DEFAULT_LEMMATIZER,
+                 lemmas: set[str] | None = None, folded: dict[str, str] | None = None) -> None:
         if lemmatizer not in LEMMATIZERS:
             raise QualcodeError(f"unknown lemmatizer {lemmatizer!r} (use {' or '.join(LEMMATIZERS)})")
         self.table = table
         self.kind = lemmatizer
-        self._folded: dict[str, str] | None = None
+        self._folded: dict[str, str] | None = folded
         self._lemma_cache: dict[str, str] = {}
         self._parts_cache: dict[str, str] = {}
         self._simplemma: Callable[[str], str] | None = None
-        self._lemma_set: set[str] | None = None
+        self._lemma_set: set[str] | None = lemmas
         if lemmatizer == "simplemma":
             import simplemma
             self._simplemma = lambda w: simplemma.lemmatize(w, lang="sv")
 
     @classmethod
     def load(cls, lemmatizer: str = DEFAULT_LEMMATIZER) -> "Lexicon":
-        return cls(lookup_table(), lemmatizer)
+        table, lemmas, folded = lexicon_data()
+        return cls(table, lemmatizer, lemmas, folded)
 
     @property
     def folded(self) -> dict[str, str]:
         if self._folded is None:
-            folded: dict[str, str] = {}
-            for lemma in self.lemmas:
-                f = lemma.translate(FOLD)
-                if f != lemma:
-                    folded.setdefault(f, lemma)
-            for form, lemma in self.table.items():
-                f = form.translate(FOLD)
-                if f != form:
-                    folded.setdefault(f, lemma)
-            self._folded = folded
+            self._folded = folded_table(self.table, self.lemmas)
         return self._folded
 
     def known(self, form: str) -> str | None:
@@ -354,6 +348,69 @@ class Lexicon:
         return None
 
 
+def folded_table(table: dict[str, str], lemmas: set[str]) -> dict[str, str]:
+    """Folded spelling -> lemma, for forms written without diacritics ("lonen" -> lön).
+    Only forms with a non-ASCII letter can fold differently, and they are folded in one call."""
+    folded: dict[str, str] = {}
+    lems = sorted(w for w in lemmas if not w.isascii())
+    forms = [w for w in table if not w.isascii()]
+    for words, lemma_of in ((lems, None), (forms, table)):
+        if not words:
+            continue
+        for word, f in zip(words, _SEP.join(words).translate(FOLD).split(_SEP)):
+            if f != word:
+                folded.setdefault(f, word if lemma_of is None else lemma_of[word])
+    return folded
+
+
+LEXICON_FORMAT = "1"  # bump when folded_table or lookup_table change what they compute
+_DATA: tuple[dict[str, str], set[str], dict[str, str]] | None = None
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("QUALCODE_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "qualcode")
+    return Path(base)
+
+
+def lexicon_data() -> tuple[dict[str, str], set[str], dict[str, str]]:
+    """(form -> lemma table, set of lemmas, folded table), read once per process.
+
+    Parsing the gzipped JSON table and folding it costs about 1.3 s; the three are kept in a
+    marshal file in the user's cache directory (keyed by the spacy-lookups-data version), which
+    loads in about a third of that. An unreadable or unwritable cache only costs the time.
+    """
+    global _DATA
+    if _DATA is not None:
+        return _DATA
+    try:
+        version = importlib.metadata.version("spacy-lookups-data")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency of qualcode
+        version = "unknown"
+    path = _cache_dir() / f"sv-lexicon-{version}-{LEXICON_FORMAT}.marshal"
+    try:
+        with open(path, "rb") as f:
+            data = marshal.loads(f.read())
+        if isinstance(data, tuple) and len(data) == 3:
+            _DATA = data
+            return data
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    table = lookup_table()
+    lemmas = set(table.values())
+    folded = folded_table(table, lemmas)
+    _DATA = (table, lemmas, folded)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            marshal.dump(_DATA, f)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return _DATA
+
+
 _TABLE: dict[str, str] | None = None
 
 
@@ -467,15 +524,22 @@ def choose_pipeline(model: str | None = None, setting: str | None = None,
     if name:
         return _trained_choice(name, lemmatizer)
     if not os.environ.get("QUALCODE_NO_TRAINED"):
-        import spacy.util
         for pkg in TRAINED_PACKAGES:
-            if spacy.util.is_package(pkg):
+            if _installed(pkg):  # without importing spaCy (a second), which a cached re-suggest never needs
                 return _trained_choice(pkg, lemmatizer)
     identity = f"blank-sv+{lemmatizer}+compounds/{CACHE_FORMAT}"
     lem = "lookup lemmatizer (spacy-lookups-data)" if lemmatizer == "lookup" else "simplemma lemmatizer"
     notice = (f"NLP: no trained Swedish spaCy pipeline installed; using spacy.blank('sv') + {lem} "
-              f"+ compound splitting + sentencizer")
+              f"+ compound splitting")
     return PipelineChoice("blank", "blank", identity, notice)
+
+
+def _installed(package: str) -> bool:
+    try:
+        importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def _trained_choice(name: str, lemmatizer: str) -> PipelineChoice:
@@ -524,16 +588,70 @@ class Pipeline:
                 nlp.add_pipe("qualcode_lemmatizer", config={"lemmatizer": lemmatizer, "overwrite": False})
         nlp.add_pipe("qualcode_compounds", config={"lemmatizer": lemmatizer})
         self.nlp = nlp
+        self.lemmatizer = lemmatizer
 
     @property
     def identity(self) -> str:
         return self.choice.identity
 
-    def process(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[TokenStream]:
+    def process(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[TokenStream]:
+        if self.choice.kind == "blank":
+            # the blank pipeline's components only look words up: run the tokenizer alone and map
+            # each distinct lower-cased form once (no Token object, no component call per Doc)
+            yield from self._process_blank(texts, batch_size)
+            return
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
             yield stream_from_doc(doc)
 
+    def _process_blank(self, texts: Iterable[str], batch_size: int) -> Iterator[TokenStream]:
+        from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
+        lex = shared_lexicon(self.lemmatizer)
+        strings = self.nlp.vocab.strings
+        entries = _ENTRIES.setdefault(self.lemmatizer, {})
+        get = entries.get
+        cols = [LOWER, IDX, LENGTH, IS_SPACE]
 
+        def miss(h: int) -> tuple:
+            low = strings[h]
+            form = _clean(low)
+            lemma = lex.lemma(low).lower()
+            parts = lex.parts(form)
+            ff, lf, pf = form.translate(FOLD), lemma.translate(FOLD), parts.translate(FOLD)
+            keys = {ff, lf}
+            if pf:
+                keys.update(pf.split(_PART))
+            keys.discard("")
+            e = entries[h] = (form, lemma, parts, ff, lf, pf, tuple(keys))
+            return e
+
+        empty = TokenStream([], [], [], array("I"), ([], [], []), frozenset())
+        for doc in self.nlp.tokenizer.pipe(texts, batch_size=batch_size):
+            if not len(doc):
+                yield empty
+                continue
+            arr = doc.to_array(cols)
+            if arr[:, 3].any():
+                arr = arr[arr[:, 3] == 0]
+                if not len(arr):
+                    yield empty
+                    continue
+            ents = [get(h) or miss(h) for h in arr[:, 0].tolist()]
+            forms, lemmas, parts, ff, lf, pf, keys = zip(*ents)
+            offs = array("I")
+            offs.frombytes(_offsets(arr))
+            yield TokenStream(list(forms), list(lemmas), list(parts), offs, (list(ff), list(lf), list(pf)),
+                              set().union(*keys))
+
+
+def _offsets(arr: Any) -> bytes:
+    import numpy
+    out = numpy.empty((len(arr), 2), dtype=numpy.uint32)
+    out[:, 0] = arr[:, 1]
+    out[:, 1] = arr[:, 1] + arr[:, 2]
+    return out.tobytes()
+
+
+_ENTRIES: dict[str, dict[int, tuple]] = {}  # lemmatizer -> hash of a lower-cased form -> its token entry
 _STR_CACHE: dict[int, str] = {}
 
 

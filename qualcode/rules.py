@@ -21,8 +21,10 @@ A code is suggested once per segment, with its best piece of evidence: source
 stands inside a negation's scope (still suggested, since talking about a lack is talking
 about the area, but flagged for the reviewer).
 
-Speed: a segment's folded forms, lemmas and parts become one Python set, intersected (in C)
-with the set of all keys any rule can start from; most segments stop there.
+Speed: a segment's folded forms, lemmas and parts are one set, stored with its cached tokens
+and intersected (in C) with the set of all keys any rule can start from; most segments stop
+there, before their tokens are even decoded (``may_match``). Matcher patterns that only test
+tokens against fixed strings are matched here; others go to spaCy's Matcher.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from typing import Any, Iterable
 
 from .codebook import Code, Codebook, Pattern
 from .errors import QualcodeError
-from .nlp import FOLD, TokenStream, fold, strip_suffix
+from .nlp import TokenStream, fold, strip_suffix
 
 # ----------------------------------------------------------------------------- negation
 
@@ -46,6 +48,7 @@ ville finns fanns går gick måste behöver behövde hinner hann fungerar funger
 """.split())
 _NEG_AFTER_VERB = frozenset(fold(w) for w in "inte ej icke aldrig".split())
 _BOUNDARY_WORDS = frozenset(fold(w) for w in "men fast medan eftersom trots dock samtidigt".split())
+_NEG_ANY = NEG_FORWARD | NEG_CLAUSE  # a segment without one of these has no negated token
 
 
 def negation_flags(forms: list[str]) -> list[bool]:
@@ -108,6 +111,9 @@ class Rule:
     words: tuple[frozenset[str], ...] = ()          # phrase
     regex: re.Pattern | None = None
     score: float = 0.8
+    simple: tuple[tuple[str, frozenset[str]], ...] | None = None   # a matcher pattern of plain token tests
+    near: frozenset[str] = frozenset()              # folded near / unless words
+    unless: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -184,6 +190,9 @@ class RuleSet:
                     self.rules.append(rule)
                     self._index(rule, codebook)
         self._lemma_keys, self._part_keys, self._phrase_keys, self._matcher_keys = self._ix.keys()
+        # every key some rule can start from; a segment with none of them needs no closer look
+        self.anchor_keys = self._lemma_keys | self._part_keys | self._phrase_keys | self._matcher_keys
+        self.scans_text = bool(self._ix.regex or self._ix.unanchored)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -192,6 +201,8 @@ class RuleSet:
     def _index(self, rule: Rule, codebook: Codebook) -> None:
         p = rule.pattern
         where = f"{codebook.path or 'codebook'}:{p.line}"
+        rule.near = frozenset(fold(w) for w in p.near or ())
+        rule.unless = frozenset(fold(w) for w in p.unless or ())
         if p.kind in ("lemma", "part") and " " not in p.value:
             rule.key = fold(p.value)
             target = self._ix.lemma if p.kind == "lemma" else self._ix.part
@@ -211,6 +222,14 @@ class RuleSet:
             self._add_matcher(rule, where)
 
     def _add_matcher(self, rule: Rule, where: str) -> None:
+        tokens = _plain(rule.pattern.value)
+        simple = _simple_token_pattern(tokens)
+        if simple is not None:  # fixed token tests: matched here, without loading spaCy
+            rule.simple = simple
+            anchors = {fold(v) for attr, values in simple[:1] for v in values}
+            for k in anchors:
+                self._ix.matcher.setdefault(k, []).append(rule)
+            return
         if self._matcher is None:
             import spacy
             from spacy.matcher import Matcher
@@ -241,9 +260,18 @@ class RuleSet:
             self._ix.unanchored.append(rule)
 
     # ---------------------------------------------------------------- applying
+    def may_match(self, keys: Iterable[str], text: str) -> bool:
+        """False when no rule can fire on a segment with these keys (``TokenStream.keys``) and
+        text: its stream then need not even be decoded."""
+        if not self.anchor_keys.isdisjoint(keys) or self._ix.unanchored:
+            return True
+        return any(r.regex.search(text) for r in self._ix.regex)
+
     def apply(self, stream: TokenStream, text: str) -> list[Hit]:
         """The codes suggested for one segment, best evidence first."""
         if not stream.forms and not self._ix.regex:
+            return []
+        if self.anchor_keys.isdisjoint(stream.keys) and not self.may_match((), text):
             return []
         matches = self._matches(stream, text)
         if not matches:
@@ -252,7 +280,7 @@ class RuleSet:
 
     def explain(self, stream: TokenStream, text: str) -> Explanation:
         matches = self._matches(stream, text, keep_all=True)
-        neg = negation_flags(_folded(stream.forms)) if stream.forms else []
+        neg = negation_flags(stream.folded_forms) if stream.forms else []
         tokens = [{"i": i, "text": text[stream.span(i)[0]:stream.span(i)[1]], "form": stream.forms[i],
                    "lemma": stream.lemmas[i], "parts": stream.parts[i].split("+") if stream.parts[i] else [],
                    "start": stream.span(i)[0], "end": stream.span(i)[1], "negated": neg[i]}
@@ -261,24 +289,25 @@ class RuleSet:
         return Explanation(tokens, matches, _hits(live) if live else [])
 
     def _matches(self, stream: TokenStream, text: str, keep_all: bool = False) -> list[Match]:
-        ff = _folded(stream.forms)
-        lf = _folded(stream.lemmas)
-        joined_parts = "+".join(stream.parts).translate(FOLD)
-        keys = set(ff)
-        keys.update(lf)
-        allkeys = set(joined_parts.split("+")) if joined_parts.strip("+") else set()
-        allkeys.discard("")
-        allkeys |= keys
-        c_lemma = keys & self._lemma_keys
-        c_part = allkeys & self._part_keys
-        c_phrase = keys & self._phrase_keys
-        c_matcher = allkeys & self._matcher_keys
+        allkeys = stream.keys
+        c_lemma = self._lemma_keys.intersection(allkeys)
+        c_part = self._part_keys.intersection(allkeys)
+        c_phrase = self._phrase_keys.intersection(allkeys)
+        c_matcher = self._matcher_keys.intersection(allkeys)
         if not (c_lemma or c_part or c_phrase or c_matcher or self._ix.regex or self._ix.unanchored):
             return []
+        ff = stream.folded_forms
+        lf = stream.folded_lemmas
+        keys: set[str] = set()
+        if c_lemma or c_phrase:  # lemma and phrase rules look at forms and lemmas, not compound parts
+            keys.update(ff)
+            keys.update(lf)
+            c_lemma = c_lemma & keys
+            c_phrase = c_phrase & keys
         found: list[Match] = []
         n = len(ff)
         if c_lemma or c_part:
-            pf = [set(p.translate(FOLD).split("+")) if p else () for p in stream.parts]
+            pf = [set(p.split("+")) if p else () for p in stream.folded_parts]
             for k in c_lemma:
                 for i in range(n):
                     if ff[i] == k or lf[i] == k:
@@ -303,25 +332,32 @@ class RuleSet:
                 if m.end() > m.start():
                     a, b = _tokens_of(stream, m.start(), m.end())
                     found.append(Match(r, a, b, m.start(), m.end()))
-        if c_matcher or self._ix.unanchored:
+        if c_matcher:
+            seen_simple: set[int] = set()
+            for k in c_matcher:
+                for r in self._ix.matcher[k]:
+                    if r.simple is not None and r.index not in seen_simple:
+                        seen_simple.add(r.index)
+                        found.extend(self._simple_matches(r, stream, text))
+        if self._matcher is not None and (c_matcher or self._ix.unanchored):
             found.extend(self._run_matcher(stream, text))
         if not found:
             return []
         # segment-level conditions, negation, vetoes
-        neg = negation_flags(ff)
+        neg = negation_flags(ff) if not _NEG_ANY.isdisjoint(ff) else None
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         out: list[Match] = []
         for m in found:
             p = m.rule.pattern
-            if p.near and not any(fold(w) in allkeys for w in p.near):
+            if m.rule.near and m.rule.near.isdisjoint(allkeys):
                 m.blocked = f"none of near={list(p.near)} in segment"
-            elif p.unless and any(fold(w) in allkeys for w in p.unless):
+            elif m.rule.unless and not m.rule.unless.isdisjoint(allkeys):
                 m.blocked = f"unless={list(p.unless)} in segment"
             if m.blocked:
                 if keep_all:
                     out.append(m)
                 continue
-            m.negated = any(neg[m.tok_start:m.tok_end]) if n else False
+            m.negated = any(neg[m.tok_start:m.tok_end]) if neg else False
             if m.rule.exclude:
                 vetoes.setdefault(m.rule.code, []).append((m.start, m.end, m.rule.pattern.label))
             out.append(m)
@@ -346,6 +382,26 @@ class RuleSet:
         out = []
         for i in range(n - m + 1):
             if all(ff[i + j] in words[j] or lf[i + j] in words[j] for j in range(m)):
+                out.append(self._match(rule, stream, i, i + m))
+        return out
+
+    def _simple_matches(self, rule: Rule, stream: TokenStream, text: str) -> list[Match]:
+        tests = rule.simple or ()
+        m, n = len(tests), len(stream)
+        offs = stream.offsets
+        out = []
+        for i in range(n - m + 1):
+            for j, (attr, values) in enumerate(tests):
+                k = i + j
+                if attr == "LEMMA":
+                    v = stream.lemmas[k]
+                else:
+                    v = text[offs[2 * k]:offs[2 * k + 1]]
+                    if attr == "LOWER":
+                        v = v.lower()
+                if v not in values:
+                    break
+            else:
                 out.append(self._match(rule, stream, i, i + m))
         return out
 
@@ -374,8 +430,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _folded(items: list[str]) -> list[str]:
-    return "\x1f".join(items).translate(FOLD).split("\x1f") if items else []
+def _simple_token_pattern(tokens: Any) -> tuple[tuple[str, frozenset[str]], ...] | None:
+    """A Matcher pattern that only tests each token's LOWER/TEXT/ORTH/LEMMA against fixed strings
+    (no operators, no other attributes), as (attribute, allowed values) per token; else None."""
+    if not isinstance(tokens, list) or not tokens:
+        return None
+    out = []
+    for tok in tokens:
+        if not isinstance(tok, dict) or len(tok) != 1:
+            return None
+        (attr, v), = tok.items()
+        if attr not in ("LOWER", "TEXT", "ORTH", "LEMMA"):
+            return None
+        if isinstance(v, str):
+            values = [v]
+        elif isinstance(v, dict) and list(v) == ["IN"] and isinstance(v["IN"], list) and v["IN"] \
+                and all(isinstance(x, str) for x in v["IN"]):
+            values = v["IN"]
+        else:
+            return None
+        out.append(("TEXT" if attr == "ORTH" else attr, frozenset(values)))
+    return tuple(out)
 
 
 def _tokens_of(stream: TokenStream, start: int, end: int) -> tuple[int, int]:
@@ -394,7 +469,7 @@ def _hits(matches: list[Match]) -> list[Hit]:
         by_code.setdefault(m.rule.code, []).append(m)
     hits = []
     for code, ms in by_code.items():
-        ms.sort(key=lambda m: (-m.rule.score, m.negated, m.start, m.start - m.end))
+        ms.sort(key=lambda m: (-m.rule.score, m.negated, m.start, m.start - m.end, m.rule.index))  # ties: codebook order
         best = ms[0]
         seen, evidence = set(), []
         for m in ms:

@@ -15,8 +15,9 @@ scored about s about a fraction s is accepted.
 from __future__ import annotations
 
 import json
+import multiprocessing
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .codebook import Codebook
 from .errors import QualcodeError
@@ -26,7 +27,7 @@ from .store import now
 
 MIN_JUDGED = 10        # judged suggestions before a pattern's precision replaces its weight
 CONFIDENT = 0.5        # below this a suggestion is a hint (DESIGN.md)
-BATCH = 2000           # segments per transaction
+BATCH = 5000           # segments per transaction (and per job of a worker)
 RULE_KINDS = ("notes", "text")
 
 
@@ -72,11 +73,11 @@ def field_groups(codebook: Codebook, fields: dict[str, dict[str, Any]]) -> dict[
 
     A text field bound to a group at import (``--field-group fraga_2a=fraga2a``) or named in a
     group's ``fields:`` in the codebook gets that group's codes; notes and other open fields get
-    the general groups, those that declare no fields and that no field is bound to.
+    the general groups, those that declare no fields (binding a general group such as ``tema``
+    to a comment column does not take it away from the notes).
     """
     declared = {f: g.id for g in codebook.groups.values() for f in g.fields}
-    bound = {f["code_group"] for f in fields.values() if f["kind"] == "text" and f.get("code_group")}
-    general = [g.id for g in codebook.groups.values() if not g.fields and g.id not in bound]
+    general = [g.id for g in codebook.groups.values() if not g.fields]
     out = {}
     for name, f in fields.items():
         if f["kind"] not in RULE_KINDS:
@@ -121,20 +122,16 @@ def _check_docs(project: Any, docs: Iterable[str] | None) -> list[str] | None:
 
 # ----------------------------------------------------------------------------- the run
 
-class _LazyPipeline:
-    def __init__(self, choice: PipelineChoice, lemmatizer: str) -> None:
-        self.choice, self.lemmatizer, self._p = choice, lemmatizer, None
-
-    def get(self) -> Pipeline:
-        if self._p is None:
-            self._p = Pipeline(self.choice, self.lemmatizer)
-        return self._p
-
-
 def suggest(project: Any, docs: Iterable[str] | None = None, codes: Iterable[str] | None = None,
             model: str | None = None, progress: Callable[[int], None] | None = None,
-            on_total: Callable[[int], None] | None = None, batch_size: int = BATCH) -> SuggestSummary:
-    """Re-suggest codes for the segments in scope (all by default) and store them."""
+            on_total: Callable[[int], None] | None = None, batch_size: int = BATCH, jobs: int = 1) -> SuggestSummary:
+    """Re-suggest codes for the segments in scope (all by default) and store them.
+
+    ``jobs`` > 1 tokenizes and applies the rules in that many worker processes (forked, so
+    they share the loaded lexicon); this process only reads and writes the project.
+    """
+    if jobs < 1:
+        raise QualcodeError(f"jobs must be at least 1 (got {jobs})")
     refreshed = project.refresh_codebook()
     cb = project.codebook
     wanted_codes = _check_codes(cb, codes)
@@ -155,109 +152,171 @@ def suggest(project: Any, docs: Iterable[str] | None = None, codes: Iterable[str
             rs = rulesets[key] = RuleSet(cb, ids, scores)
         return rs
 
-    sql = ("SELECT s.id, s.doc, s.field, s.start, s.text, f.kind, f.code_group, t.pipeline "
+    # one query for the segments and their cached token blobs (only blobs of this pipeline count)
+    sql = ("SELECT s.id, s.field, s.start, s.text, f.kind, f.code_group, "
+           "CASE WHEN t.pipeline = ? THEN t.data END "
            "FROM segments s JOIN fields f ON f.name = s.field "
            "LEFT JOIN segment_tokens t ON t.segment = s.id WHERE s.retired = 0")
-    args: list[Any] = []
+    args: list[Any] = [choice.identity]
     if wanted_docs is not None:
         sql += " AND s.doc IN (SELECT value FROM json_each(?))"
         args.append(json.dumps(wanted_docs))
-    rows = project.conn.execute(sql + " ORDER BY s.doc, s.field, s.position", args).fetchall()
-    rule_rows = [r for r in rows if r["kind"] in RULE_KINDS]
-    choice_rows = [r for r in rows if r["kind"] == "choice"]
-    summary.segments = len(rows)
+    cur = project.conn.cursor()
+    cur.row_factory = None  # plain tuples: a million sqlite3.Row objects cost seconds
+    rows = cur.execute(sql + " ORDER BY s.doc, s.field, s.position", args).fetchall()
+    rule_rows = [(r[0], r[1], r[2], r[3], r[6]) for r in rows if r[4] in RULE_KINDS]
+    choice_rows = [r for r in rows if r[4] == "choice"]
+    del rows
+    summary.segments = len(rule_rows) + len(choice_rows)
     if on_total:
-        on_total(len(rows))
-    lazy = _LazyPipeline(choice, lemmatizer)
+        on_total(summary.segments)
     code_filter = json.dumps(sorted(wanted_codes)) if wanted_codes is not None else None
-    for i in range(0, len(rule_rows), batch_size):
-        _rule_batch(project, rule_rows[i:i + batch_size], lazy, ruleset_for, code_filter, summary)
+    version, stamp = summary.codebook_version, now()
+
+    by_field = {fld: ruleset_for(fld) for fld in {r[1] for r in rule_rows}}
+    todo = sum(1 for r in rule_rows if r[4] is None)
+    pipe = Pipeline(choice, lemmatizer) if todo else None
+    batches = [rule_rows[i:i + batch_size] for i in range(0, len(rule_rows), batch_size)]
+    del rule_rows
+    for ids, fresh, out in _run_batches(batches, (by_field, pipe, choice.identity, version, stamp),
+                                        jobs if todo else 1):
+        with project.transaction():
+            if fresh:
+                project.conn.executemany("INSERT OR REPLACE INTO segment_tokens(segment, pipeline, data) "
+                                         "VALUES (?,?,?)", fresh)
+            _store(project.conn, ids, out, "source LIKE 'rule:%'", code_filter, version)
+        summary.tokenized += len(fresh)
+        summary.cached += len(ids) - len(fresh)
+        summary.rule_suggestions += len(out)
+        _count(summary, out)
         if progress:
-            progress(len(rule_rows[i:i + batch_size]))
-    by_field: dict[str, list[Any]] = {}
+            progress(len(ids))
+
+    by_choice_field: dict[str, list[Any]] = {}
     for r in choice_rows:
-        by_field.setdefault(r["field"], []).append(r)
-    for fld, frows in by_field.items():
+        by_choice_field.setdefault(r[1], []).append(r)
+    normalisers: dict[str, Any] = {}
+    for fld, frows in by_choice_field.items():
+        group = frows[0][5] or "fokusomrade"
+        if group not in cb.groups:
+            raise QualcodeError(f"choice field {fld!r} is bound to group {group!r}, which the codebook does not have")
+        if group not in normalisers:  # one per group and run, so its per-text cache serves every batch
+            from .choices import ChoiceNormaliser
+            normalisers[group] = ChoiceNormaliser(cb, group)
         for i in range(0, len(frows), batch_size):
-            _choice_batch(project, cb, frows[i:i + batch_size], frows[0]["code_group"], wanted_codes,
-                          code_filter, summary)
+            batch = frows[i:i + batch_size]
+            out = _choice_rows(normalisers[group], batch, wanted_codes, version, stamp)
+            with project.transaction():
+                _store(project.conn, [r[0] for r in batch], out, "source = 'choice'", code_filter, version)
+            summary.choice_suggestions += len(out)
+            _count(summary, out)
             if progress:
-                progress(len(frows[i:i + batch_size]))
-    if lazy._p is not None or summary.tokenized:
+                progress(len(batch))
+    if pipe is not None:
         summary.notice = choice.notice
     return summary
 
 
-def _rule_batch(project: Any, rows: list[Any], lazy: _LazyPipeline, ruleset_for: Callable[[str], RuleSet],
-                code_filter: str | None, summary: SuggestSummary) -> None:
-    conn = project.conn
-    identity = lazy.choice.identity
-    ids = [r["id"] for r in rows]
+# what forked workers inherit: (rule set per field, pipeline, pipeline identity, codebook version, stamp)
+_CONTEXT: tuple[dict[str, RuleSet], Pipeline | None, str, str, str] | None = None
+
+
+def _run_batches(batches: list[list[tuple]], context: tuple, jobs: int) -> Iterator[tuple[list[int], list, list]]:
+    """(segment ids, fresh token rows, suggestion rows) per batch, in order."""
+    global _CONTEXT
+    _CONTEXT = context
+    try:
+        if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
+                yield from pool.imap(_work_batch, batches)
+        else:
+            for batch in batches:
+                yield _work_batch(batch)
+    finally:
+        _CONTEXT = None
+
+
+def _work_batch(batch: list[tuple]) -> tuple[list[int], list, list]:
+    """Tokenize what has no cached stream, then apply the rules; pure computation, no SQL."""
+    assert _CONTEXT is not None
+    by_field, pipe, identity, version, stamp = _CONTEXT
     streams: dict[int, TokenStream] = {}
     fresh: list[tuple[int, str, bytes]] = []
-    for seg, data in conn.execute("SELECT segment, data FROM segment_tokens WHERE pipeline = ? AND segment IN "
-                                  "(SELECT value FROM json_each(?))", (identity, json.dumps(ids))):
-        streams[seg] = TokenStream.decode(data)
-    todo = [r for r in rows if r["id"] not in streams]
+    todo = [r for r in batch if r[4] is None]
     if todo:
-        pipe = lazy.get()
-        for r, stream in zip(todo, pipe.process((r["text"] for r in todo))):
-            streams[r["id"]] = stream
-            fresh.append((r["id"], identity, stream.encode()))
-    summary.tokenized += len(todo)
-    summary.cached += len(rows) - len(todo)
-    version = summary.codebook_version
-    stamp = now()
+        assert pipe is not None
+        for r, stream in zip(todo, pipe.process([r[3] for r in todo])):
+            streams[r[0]] = stream
+            fresh.append((r[0], identity, stream.encode()))
     out = []
-    for r in rows:
-        for h in ruleset_for(r["field"]).apply(streams[r["id"]], r["text"]):
-            out.append((r["id"], h.code, h.source, h.score, r["start"] + h.start, r["start"] + h.end,
-                        int(h.negated), h.reason, None, version, stamp))
-    with project.transaction():
-        if fresh:
-            conn.executemany("INSERT OR REPLACE INTO segment_tokens(segment, pipeline, data) VALUES (?,?,?)", fresh)
-        delete = "DELETE FROM suggestions WHERE source LIKE 'rule:%' AND segment IN (SELECT value FROM json_each(?))"
-        dargs: list[Any] = [json.dumps(ids)]
-        if code_filter is not None:
-            delete += " AND code IN (SELECT value FROM json_each(?))"
-            dargs.append(code_filter)
-        conn.execute(delete, dargs)
-        conn.executemany("INSERT INTO suggestions(segment, code, source, score, start, end, negated, reason, "
-                         "candidates, codebook_version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", out)
-    summary.rule_suggestions += len(out)
-    for row in out:
-        summary.by_code[row[1]] = summary.by_code.get(row[1], 0) + 1
-        summary.confident += row[3] >= CONFIDENT
+    for seg, fld, start, text, data in batch:
+        rs = by_field[fld]
+        stream = streams.get(seg)
+        if stream is None:
+            if not rs.may_match(TokenStream.keys_of(data), text):
+                continue
+            stream = TokenStream.decode(data)
+        for h in rs.apply(stream, text):
+            out.append((seg, h.code, h.source, h.score, start + h.start, start + h.end, int(h.negated), h.reason,
+                        None, version, stamp))
+    return [r[0] for r in batch], fresh, out
 
 
-def _choice_batch(project: Any, cb: Codebook, rows: list[Any], group: str | None, wanted_codes: set[str] | None,
-                  code_filter: str | None, summary: SuggestSummary) -> None:
-    from .choices import ChoiceNormaliser
-    group = group or "fokusomrade"
-    if group not in cb.groups:
-        raise QualcodeError(f"choice field {rows[0]['field']!r} is bound to group {group!r}, "
-                            f"which the codebook does not have")
-    results = ChoiceNormaliser(cb, group).normalise_many([r["text"] for r in rows])
-    stamp = now()
+def _choice_rows(norm: Any, rows: list[tuple], wanted_codes: set[str] | None, version: str, stamp: str) -> list:
+    results = norm.normalise_many([r[3] for r in rows])
     out = []
     for r, res in zip(rows, results):
         if res.code is None or (wanted_codes is not None and res.code not in wanted_codes):
             continue
-        out.append((r["id"], res.code, "choice", float(res.score), r["start"], r["start"] + len(r["text"]), 0,
-                    res.reason, json.dumps(list(res.candidates), ensure_ascii=False),
-                    summary.codebook_version, stamp))
-    ids = json.dumps([r["id"] for r in rows])
-    with project.transaction():
-        delete = "DELETE FROM suggestions WHERE source = 'choice' AND segment IN (SELECT value FROM json_each(?))"
-        dargs: list[Any] = [ids]
-        if code_filter is not None:
-            delete += " AND code IN (SELECT value FROM json_each(?))"
-            dargs.append(code_filter)
-        project.conn.execute(delete, dargs)
-        project.conn.executemany(
-            "INSERT INTO suggestions(segment, code, source, score, start, end, negated, reason, candidates, "
-            "codebook_version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", out)
-    summary.choice_suggestions += len(out)
+        out.append((r[0], res.code, "choice", float(res.score), r[2], r[2] + len(r[3]), 0, res.reason,
+                    json.dumps(list(res.candidates), ensure_ascii=False), version, stamp))
+    return out
+
+
+_COLS = "segment, code, source, score, start, end, negated, reason, candidates, codebook_version, created_at"
+
+
+def _store(conn: Any, ids: list[int], out: list[tuple], source_sql: str, code_filter: str | None,
+           version: str) -> None:
+    """Make the stored suggestions of these segments (of one kind, and codes in scope) equal ``out``.
+
+    Only what changed is written: a re-suggest after a small codebook edit leaves most rows as
+    they were, and rewriting a million identical rows (and their two indexes) would cost more
+    than computing them. Unchanged rows get the new codebook version, since they were made
+    under it too.
+    """
+    sql = (f"SELECT id, segment, code, source, score, start, end, negated, reason, candidates, codebook_version "
+           f"FROM suggestions WHERE {source_sql} AND segment IN (SELECT value FROM json_each(?))")
+    args: list[Any] = [json.dumps(ids)]
+    if code_filter is not None:
+        sql += " AND code IN (SELECT value FROM json_each(?))"
+        args.append(code_filter)
+    new = {(r[0], r[1], r[2]): r for r in out}
+    gone, restamp = [], []
+    cur = conn.cursor()
+    cur.row_factory = None
+    for row in cur.execute(sql, args):
+        r = new.get((row[1], row[2], row[3]))
+        if r is None:
+            gone.append(row[0])
+        elif (r[3], r[4], r[5], r[6], r[7], r[8]) == tuple(row[4:10]):
+            del new[(row[1], row[2], row[3])]
+            if row[10] != version:
+                restamp.append(row[0])
+    if gone:
+        conn.execute("DELETE FROM suggestions WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(gone),))
+    if restamp:
+        conn.execute("UPDATE suggestions SET codebook_version = ? WHERE id IN (SELECT value FROM json_each(?))",
+                     (version, json.dumps(restamp)))
+    if new:
+        conn.executemany(
+            f"INSERT INTO suggestions({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(segment, code, source) "
+            f"DO UPDATE SET score = excluded.score, start = excluded.start, end = excluded.end, "
+            f"negated = excluded.negated, reason = excluded.reason, candidates = excluded.candidates, "
+            f"codebook_version = excluded.codebook_version, created_at = excluded.created_at", list(new.values()))
+
+
+def _count(summary: SuggestSummary, out: list[tuple]) -> None:
     for row in out:
         summary.by_code[row[1]] = summary.by_code.get(row[1], 0) + 1
         summary.confident += row[3] >= CONFIDENT

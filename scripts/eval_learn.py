@@ -157,7 +157,8 @@ def _merge(comparisons) -> "Comparison().overall.__class__":
     return s
 
 
-def benchmark(train_n: int = 20_000, predict_n: int = 100_000, seed: int = 0, say=print) -> dict:
+def benchmark(train_n: int = 20_000, predict_n: int = 100_000, seed: int = 0, classifier: str = "logreg",
+              say=print) -> dict:
     """Train on ``train_n`` validated segments and predict for ``predict_n`` segments; time both.
 
     The segments are the demo corpus's own sentences and comments with their gold-derived
@@ -189,10 +190,10 @@ def benchmark(train_n: int = 20_000, predict_n: int = 100_000, seed: int = 0, sa
 
     train = grow(train_n)
     t0 = time.perf_counter()
-    model, metrics = fit_group(train, seed=seed, cross_validate=False)
+    model, metrics = fit_group(train, seed=seed, classifier=classifier, cross_validate=False)
     t_train = time.perf_counter() - t0
     t0 = time.perf_counter()
-    model, _ = fit_group(train, seed=seed, cross_validate=True)
+    model, _ = fit_group(train, seed=seed, classifier=classifier, cross_validate=True)
     t_train_cv = time.perf_counter() - t0
     texts = grow(predict_n).texts
     t0 = time.perf_counter()
@@ -224,7 +225,7 @@ def main() -> int:
         return 0
     result = run(args.seed, args.classifier, args.curve)
     if args.bench:
-        benchmark(seed=args.seed)
+        benchmark(seed=args.seed, classifier=args.classifier)
     if args.check and not all(result[k]["margin"] > 0 for k in ("notes", "comments")):
         print("FAIL: rules + model do not beat rules alone on both materials")
         return 1

@@ -84,9 +84,9 @@ def test_resuggest_after_codebook_edit_uses_the_cache(tmp_path, notes, monkeypat
     first = suggest(p)
     n = len(p.segments())
     assert n >= 5 and first.tokenized == n and first.cached == 0
-    assert not p.conn.execute("SELECT 1 FROM suggestions WHERE code = 'trivsel'").fetchone()
+    assert not p.conn.execute("SELECT 1 FROM suggestions WHERE code = 'ovrigt'").fetchone()
     text = book.read_text(encoding="utf-8")
-    anchor = "  - id: trivsel\n"
+    anchor = "  - id: ovrigt\n"
     book.write_text(text.replace(anchor, anchor + "    patterns:\n      - lemma: kaffe\n", 1), encoding="utf-8")
 
     import qualcode.suggest as sg
@@ -96,9 +96,9 @@ def test_resuggest_after_codebook_edit_uses_the_cache(tmp_path, notes, monkeypat
     monkeypatch.setattr(sg, "Pipeline", no_spacy)
     second = suggest(p)
     assert second.tokenized == 0 and second.cached == n
-    assert any("trivsel" in line for line in second.codebook_changes)
+    assert any("ovrigt" in line for line in second.codebook_changes)
     row = p.conn.execute("SELECT s.code, g.text FROM suggestions s JOIN segments g ON g.id = s.segment "
-                         "WHERE s.code = 'trivsel'").fetchone()
+                         "WHERE s.code = 'ovrigt'").fetchone()
     assert row["text"] == "Kaffet var gott."
     # the earlier rule suggestions were replaced, not duplicated
     assert p.conn.execute("SELECT COUNT(*) FROM suggestions WHERE code = 'lon'").fetchone()[0] == 1

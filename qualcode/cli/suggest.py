@@ -24,15 +24,17 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
               help="A trained spaCy pipeline (package name or saved directory); default: the project setting, "
                    "an installed sv_core_news_*, else spacy.blank('sv') with lookup lemmas.")
 @click.option("--save-model", is_flag=True, help="Remember --model as the project's NLP pipeline.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes for tokenizing and rules (the machine's cores are the useful limit).")
 @output_options(formats=("table", "json"))
 @pass_state
 def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: str | None, save_model: bool,
-            fmt: str, output: str | None) -> None:
+            jobs: int, fmt: str, output: str | None) -> None:
     """Suggest codes for notes and open answers (rules) and choice cells (normaliser)."""
     project = state.project
     with progress_bar("Suggesting") as bar:
         task = bar.add_task("suggest", total=None)
-        summary = run_suggest(project, docs=_split(docs), codes=_split(codes), model=model,
+        summary = run_suggest(project, docs=_split(docs), codes=_split(codes), model=model, jobs=jobs,
                               on_total=lambda n: bar.update(task, total=n),
                               progress=lambda n: bar.advance(task, n))
     if save_model and model:
