@@ -66,7 +66,8 @@ MIN_SCORE = 0.3        # model rows below this are not stored (below 0.5 they ar
 CONFIDENT = 0.5
 KEEP_MODELS = 3        # models kept per group (older ones are deleted when a new one is stored)
 FEATURE_VERSION = 1    # bump when the features change: older models must be retrained
-CLASSIFIERS = ("logreg", "svm")
+NOTES_AS_DOCUMENTS = __import__("os").environ.get("QC_DOCUNITS") == "1"
+CLASSIFIERS = ("logreg", "svm", "sgd")
 DEFAULT_CLASSIFIER = "logreg"
 _WORD = re.compile(r"\w+")
 
@@ -204,7 +205,7 @@ def make_units(project: Any, rows: Sequence[Any], texts: Sequence[tuple[str, str
     units: list[Unit] = []
     open_notes: dict[tuple[str, str], Unit] = {}
     for r, t in zip(rows, texts):
-        if kinds.get(r["field"]) == "notes":
+        if NOTES_AS_DOCUMENTS and kinds.get(r["field"]) == "notes":
             u = open_notes.get((r["doc"], r["field"]))
             if u is None:
                 u = open_notes[(r["doc"], r["field"])] = Unit([], r["doc"], r["field"], ("", ""), "")
@@ -346,13 +347,16 @@ def _has_chars(texts: Sequence[tuple[str, str]]) -> bool:
 
 def make_classifier(kind: str = DEFAULT_CLASSIFIER, seed: int = SEED, folds: int = CV_FOLDS) -> Any:
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
     from sklearn.model_selection import StratifiedKFold
     from sklearn.svm import LinearSVC
     if kind == "logreg":
         base = LogisticRegression(C=10.0, solver="liblinear", class_weight="balanced", random_state=seed)
     elif kind == "svm":
         base = LinearSVC(C=0.5, class_weight="balanced", random_state=seed)
+    elif kind == "sgd":
+        base = SGDClassifier(loss="modified_huber", alpha=1e-4, class_weight="balanced", max_iter=30, tol=1e-4,
+                             random_state=seed)
     else:
         raise QualcodeError(f"classifier {kind!r} must be one of {', '.join(CLASSIFIERS)}")
     return CalibratedClassifierCV(base, method="sigmoid", cv=StratifiedKFold(folds, shuffle=True, random_state=seed))

@@ -17,9 +17,12 @@ splitter needs a form dictionary anyway, so one table serves both and loads once
 know are tried without diacritics ("lonen" -> lön), as compounds (left part + lemma of a
 known head) and finally with a light suffix stripper, so a lemma is never just "unknown".
 
-The token stream of a segment is stored in ``segment_tokens`` as one compact blob (offsets as
-a uint32 array, forms/lemmas/parts as separator-joined text), so re-applying an edited
-codebook reads arrays and never runs spaCy again.
+The token stream of a segment is stored in ``segment_tokens`` as one compact blob (format qc2:
+the segment's folded keys first, then offsets as a uint32 array, then forms/lemmas/parts and
+their folded spellings as separator-joined text), so re-applying an edited codebook never runs
+spaCy, never folds again, and skips segments whose keys no rule can start from without
+decoding them. For the blank pipeline only spaCy's tokenizer runs; each distinct lower-cased
+form is looked up once per process.
 """
 
 from __future__ import annotations

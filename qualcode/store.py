@@ -107,6 +107,31 @@ MIGRATIONS: list[str] = [
                group_concat(source, '|') AS sources
         FROM suggestions GROUP BY segment, code;
     """,
+    # 3: the latest decision per (coder, segment, code) kept as a table by a trigger, so that
+    #    tallies over 100k responses read the current coding without grouping the whole log
+    """
+    CREATE TABLE latest_decisions (
+        coder TEXT NOT NULL, segment INTEGER NOT NULL, code TEXT NOT NULL,
+        decision INTEGER NOT NULL, verdict TEXT NOT NULL,
+        PRIMARY KEY (coder, segment, code)) WITHOUT ROWID;
+    CREATE INDEX latest_decisions_segment ON latest_decisions(segment, code);
+    INSERT INTO latest_decisions (coder, segment, code, decision, verdict)
+        SELECT d.coder, d.segment, d.code, d.id, d.verdict FROM decisions d
+        JOIN (SELECT MAX(id) AS id FROM decisions GROUP BY segment, code, coder) m ON d.id = m.id;
+    CREATE TRIGGER decisions_latest AFTER INSERT ON decisions BEGIN
+        INSERT INTO latest_decisions (coder, segment, code, decision, verdict)
+            VALUES (NEW.coder, NEW.segment, NEW.code, NEW.id, NEW.verdict)
+            ON CONFLICT (coder, segment, code) DO UPDATE
+            SET decision = excluded.decision, verdict = excluded.verdict
+            WHERE excluded.decision > latest_decisions.decision;
+    END;
+    DROP VIEW codings;
+    DROP VIEW current_decisions;
+    CREATE VIEW current_decisions AS
+        SELECT d.* FROM latest_decisions l JOIN decisions d ON d.id = l.decision;
+    CREATE VIEW codings AS
+        SELECT segment, code, coder FROM latest_decisions WHERE verdict IN ('accept', 'add');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -137,27 +137,24 @@ def _quote(value: str) -> str:
 
 
 def prepare(conn: sqlite3.Connection, rule: Counting) -> Source:
-    """Say where the codings that count come from, materialising only when it must.
+    """Say where the codings that count come from.
 
-    Fast path (the usual case for a finished table): the coder never rejected or retracted
-    anything, so every decision of theirs is a standing accept/add and the decisions table is
-    read directly through its indexes. Otherwise the latest verdict per (segment, code) is
-    materialised once in temp tables (_tcur, _tc), previews adding the unrejected suggestions.
+    A coder's current coding is read straight from ``latest_decisions`` (kept up to date by a
+    trigger, keyed by coder), so no grouping of the decision log is needed. Only a preview
+    (``--include-suggestions``) or a count over all coders materialises temp tables.
     """
     conn.execute("DROP TABLE IF EXISTS temp._tcur")
     conn.execute("DROP TABLE IF EXISTS temp._tc")
-    if rule.coder is not None and not rule.include_suggestions and conn.execute(
-            "SELECT 1 FROM decisions WHERE coder = ? AND verdict NOT IN ('accept', 'add') LIMIT 1",
-            (rule.coder,)).fetchone() is None:
+    if rule.coder is not None and not rule.include_suggestions:
         q = _quote(rule.coder)
-        return Source(f"(SELECT segment, code FROM decisions WHERE coder = {q})",
-                      f"(SELECT segment, code, verdict FROM decisions WHERE coder = {q})")
+        return Source(f"(SELECT segment, code FROM latest_decisions WHERE coder = {q} "
+                      "AND verdict IN ('accept', 'add'))",
+                      f"(SELECT segment, code, verdict FROM latest_decisions WHERE coder = {q})")
     if rule.coder is not None:
-        # SQLite returns the bare column `verdict` from the row holding MAX(id): the latest verdict
-        conn.execute("CREATE TEMP TABLE _tcur AS SELECT segment, code, verdict, MAX(id) AS id FROM decisions "
-                     "WHERE coder = ? GROUP BY segment, code", (rule.coder,))
+        conn.execute("CREATE TEMP TABLE _tcur AS SELECT segment, code, verdict, decision AS id FROM latest_decisions "
+                     "WHERE coder = ?", (rule.coder,))
     else:
-        conn.execute("CREATE TEMP TABLE _tcur AS SELECT segment, code, verdict, id FROM current_decisions "
+        conn.execute("CREATE TEMP TABLE _tcur AS SELECT segment, code, verdict, decision AS id FROM latest_decisions "
                      "WHERE verdict != 'retract'")
     conn.execute("CREATE INDEX temp._tcur_key ON _tcur(segment, code)")
     if rule.coder is not None:

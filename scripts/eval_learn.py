@@ -212,14 +212,14 @@ def benchmark(train_n: int = 20_000, predict_n: int = 100_000, seed: int = 0, cl
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--classifier", default="logreg", choices=["logreg", "svm"])
+    ap.add_argument("--classifier", default="logreg", choices=["logreg", "svm", "sgd"])
     ap.add_argument("--compare-classifiers", action="store_true")
     ap.add_argument("--curve", type=Path, default=None, help="also draw the learning curve to this PNG/SVG")
     ap.add_argument("--bench", action="store_true", help="run the training/prediction benchmark")
     ap.add_argument("--check", action="store_true", help="exit 1 unless rules+model beat rules on both materials")
     args = ap.parse_args()
     if args.compare_classifiers:
-        for kind in ("logreg", "svm"):
+        for kind in ("logreg", "svm", "sgd"):
             print(f"\n=== {kind}")
             run(args.seed, kind)
         return 0

@@ -78,6 +78,7 @@ def _register() -> None:
     from . import suggest  # noqa: F401
     from . import review  # noqa: F401
     from . import tally  # noqa: F401
+    from . import learn  # noqa: F401
 
 
 _register()
