@@ -124,7 +124,7 @@ class Codebook:
 
 # ----------------------------------------------------------------------------- loading
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser when libyaml is there
     """A safe loader that remembers the line of every mapping and refuses duplicate keys."""
 
 
@@ -276,7 +276,7 @@ def _patterns(raw: Any, cid: str, line: int, where: str) -> Iterable[Pattern]:
         if kind == "matcher":
             if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
                 raise _fail(where, pline, f"code {cid!r}: bad pattern: matcher must be a list of token mappings")
-            value = [{k: v for k, v in t.items() if k != "__line__"} for t in value]
+            value = _without_lines(value)
         else:
             if not isinstance(value, str) or not value.strip():
                 raise _fail(where, pline, f"code {cid!r}: bad pattern: {kind} must be a non-empty string")
@@ -297,6 +297,15 @@ def _patterns(raw: Any, cid: str, line: int, where: str) -> Iterable[Pattern]:
                 raise _fail(where, pline, f"code {cid!r}: bad pattern: {name} must be a list of words")
         yield Pattern(kind, value, float(weight), tuple(w.lower() for w in near),
                       tuple(w.lower() for w in unless), pline)
+
+
+def _without_lines(obj: Any) -> Any:
+    """A matcher pattern as spaCy wants it: the loader's ``__line__`` keys removed at every depth."""
+    if isinstance(obj, dict):
+        return {k: _without_lines(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_without_lines(v) for v in obj]
+    return obj
 
 
 # ----------------------------------------------------------------------------- diff
