@@ -43,7 +43,7 @@ def learn(state: State, coder: str | None, groups: tuple[str, ...], seed: int, c
     project = state.project
     if list_:
         models = list_models(project)
-        emit(fmt, output, data=models, tables=[Table("Modeller", ["grupp", "version", "tränad", "enheter"],
+        emit(fmt, output, data=models, tables=[Table("Modeller", ["grupp", "version", "tränad", "segment"],
                                                      [[m["group"], m["version"], m["trained_at"], m["n_segments"]]
                                                       for m in models])])
         return
@@ -78,7 +78,7 @@ def _learn_tables(summary: LearnSummary) -> list[Table]:
     out = []
     for g in summary.groups:
         state = "oförändrad, behålls" if g.unchanged else "ny"
-        title = (f"{g.group}: modell {g.version or '(ingen)'} ({state}), {g.n_segments} validerade enheter"
+        title = (f"{g.group}: modell {g.version or '(ingen)'} ({state}), {g.n_segments} validerade segment"
                  + (f", {g.contradictory} motsägelsefulla utelämnade" if g.contradictory else ""))
         rows = [[m.code, m.positives, m.negatives, m.precision, m.recall, m.f1] for m in g.codes if m.learned]
         too_few = [f"{m.code} ({m.why_not})" for m in g.too_few]
