@@ -17,12 +17,12 @@ splitter needs a form dictionary anyway, so one table serves both and loads once
 know are tried without diacritics ("lonen" -> lön), as compounds (left part + lemma of a
 known head) and finally with a light suffix stripper, so a lemma is never just "unknown".
 
-The token stream of a segment is stored in ``segment_tokens`` as one compact blob (format qc2:
-the segment's folded keys first, then offsets as a uint32 array, then forms/lemmas/parts and
-their folded spellings as separator-joined text), so re-applying an edited codebook never runs
-spaCy, never folds again, and skips segments whose keys no rule can start from without
-decoding them. For the blank pipeline only spaCy's tokenizer runs; each distinct lower-cased
-form is looked up once per process.
+The token stream of a segment is stored in ``segment_tokens`` as one compact blob (format qc3:
+the segment's folded keys first, then offsets as a uint32 array, then one folded record per
+token and the forms/lemmas/parts as written where folding changed them), so re-applying an
+edited codebook never runs spaCy, never folds again, skips segments whose keys no rule can
+start from without decoding them, and otherwise splits just the records. For the blank
+pipeline only spaCy's tokenizer runs; each distinct lower-cased form is looked up once per process.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .errors import QualcodeError
 
-CACHE_FORMAT = "qc2"  # bump when the blob layout or the lexicon logic changes
+CACHE_FORMAT = "qc3"  # bump when the blob layout or the lexicon logic changes
 TRAINED_PACKAGES = ("sv_core_news_lg", "sv_core_news_md", "sv_core_news_sm")
 LEMMATIZERS = ("lookup", "simplemma")
 DEFAULT_LEMMATIZER = "lookup"
@@ -55,30 +55,36 @@ def fold(s: str) -> str:
 
 # ----------------------------------------------------------------------------- token stream
 
-_SEP, _REC, _PART = "\x1f", "\x1e", "+"
-_MAGIC = b"QC2\x00"  # blobs of format qc2 start with this; qc1 blobs start with their token count
+_SEP, _REC, _PART, _TOK = "\x1f", "\x1e", "+", "\x1d"
+_MAGIC2 = b"QC2\x00"  # format qc2 (still read): keys, offsets, raw texts, then folded texts that differ
+_MAGIC = b"QC3\x00"   # format qc3: keys, offsets, folded token records, then raw texts that differ
 
 
 class TokenStream:
     """One segment's tokens: lower-cased forms, lemmas, compound parts ("" when none) and
     character offsets relative to the segment text (``offsets[2*i]``, ``offsets[2*i+1]``).
 
-    The folded spellings (no diacritics) and the set of every folded form, lemma and part are
-    what the rules compare; they are stored in the blob too, so that re-applying a codebook
-    neither folds again nor decodes a segment whose keys no rule can start from.
+    The rules compare folded spellings (no diacritics), one record per token
+    (``folded form \\x1d folded lemma \\x1d folded parts``, see ``records``): repeated tokens
+    are then one dictionary look-up each. A stream decoded from the cache splits only those
+    records and its offsets; forms, lemmas and parts as written are unpacked on first use.
     """
 
-    __slots__ = ("forms", "lemmas", "parts", "offsets", "_ff", "_lf", "_pf", "_keys")
+    __slots__ = ("_forms", "_lemmas", "_parts", "offsets", "_ff", "_lf", "_pf", "_keys", "_recs", "_raw", "_n")
 
-    def __init__(self, forms: list[str], lemmas: list[str], parts: list[str], offsets: array,
+    def __init__(self, forms: list[str] | None, lemmas: list[str] | None, parts: list[str] | None, offsets: array,
                  folded: tuple[list[str], list[str], list[str]] | None = None,
-                 keys: frozenset[str] | set[str] | None = None) -> None:
-        self.forms, self.lemmas, self.parts, self.offsets = forms, lemmas, parts, offsets
+                 keys: frozenset[str] | set[str] | list[str] | None = None,
+                 records: list[str] | None = None) -> None:
+        self._forms, self._lemmas, self._parts, self.offsets = forms, lemmas, parts, offsets
         self._ff, self._lf, self._pf = folded if folded is not None else (None, None, None)
         self._keys = keys
+        self._recs = records
+        self._raw: tuple[int, list[str]] | None = None
+        self._n = len(forms) if forms is not None else len(records or ())
 
     def __len__(self) -> int:
-        return len(self.forms)
+        return self._n
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TokenStream) and (self.forms, self.lemmas, self.parts, list(self.offsets)) == \
@@ -87,27 +93,73 @@ class TokenStream:
     def span(self, i: int) -> tuple[int, int]:
         return self.offsets[2 * i], self.offsets[2 * i + 1]
 
+    # forms, lemmas and parts as written: of a decoded stream, unpacked on first use
+    @property
+    def forms(self) -> list[str]:
+        if self._forms is None:
+            self._unpack(0)
+        return self._forms  # type: ignore[return-value]
+
+    @property
+    def lemmas(self) -> list[str]:
+        if self._lemmas is None:
+            self._unpack(1)
+        return self._lemmas  # type: ignore[return-value]
+
+    @property
+    def parts(self) -> list[str]:
+        if self._parts is None:
+            self._unpack(2)
+        return self._parts  # type: ignore[return-value]
+
+    def _unpack(self, which: int) -> None:
+        flags, texts = self._raw or (0, [])
+        stored = iter(texts)
+        lists = []
+        for bit in range(3):
+            own = next(stored) if flags & (1 << bit) else None
+            lists.append(own.split(_SEP) if own is not None else None)
+        folded = (self.folded_forms, self.folded_lemmas, self.folded_parts)
+        self._forms, self._lemmas, self._parts = (lst if lst is not None else folded[i] for i, lst in enumerate(lists))
+
     @property
     def folded_forms(self) -> list[str]:
         if self._ff is None:
-            self._ff = _fold_list(self.forms)
+            self._ff = _fold_list(self._forms) if self._forms is not None else self._split_records()[0]
         return self._ff
 
     @property
     def folded_lemmas(self) -> list[str]:
         if self._lf is None:
-            self._lf = _fold_list(self.lemmas)
+            self._lf = _fold_list(self._lemmas) if self._lemmas is not None else self._split_records()[1]
         return self._lf
 
     @property
     def folded_parts(self) -> list[str]:
         if self._pf is None:
-            self._pf = _fold_list(self.parts)
+            self._pf = _fold_list(self._parts) if self._parts is not None else self._split_records()[2]
         return self._pf
+
+    def _split_records(self) -> tuple[list[str], list[str], list[str]]:
+        recs = self._recs or []
+        if not recs:
+            return [], [], []
+        flat = _SEP.join(recs).replace(_TOK, _SEP).split(_SEP)
+        return flat[0::3], flat[1::3], flat[2::3]
+
+    @property
+    def records(self) -> list[str]:
+        """One string per token, what the rules look up: folded form, lemma and parts joined by \\x1d."""
+        if self._recs is None:
+            self._recs = [f"{f}{_TOK}{lm}{_TOK}{p}" for f, lm, p in
+                          zip(self.folded_forms, self.folded_lemmas, self.folded_parts)]
+        return self._recs
 
     @property
     def keys(self) -> frozenset[str] | set[str]:
         """Every folded form, lemma and compound part of the segment."""
+        if isinstance(self._keys, list):  # as read from the cache blob
+            self._keys = frozenset(self._keys)
         if self._keys is None:
             keys = set(self.folded_forms)
             keys.update(self.folded_lemmas)
@@ -119,16 +171,15 @@ class TokenStream:
         return self._keys
 
     def encode(self) -> bytes:
-        n = len(self.forms)
+        n = len(self)
         keys = _SEP.join(sorted(self.keys)).encode("utf-8")
-        raw = (_SEP.join(self.forms), _SEP.join(self.lemmas), _SEP.join(self.parts))
-        folded = (_SEP.join(self.folded_forms), _SEP.join(self.folded_lemmas), _SEP.join(self.folded_parts))
+        folded = (self.folded_forms, self.folded_lemmas, self.folded_parts)
         flags = 0
-        texts = list(raw)
-        for bit, (r, f) in enumerate(zip(raw, folded)):
-            if r != f:  # stored only when folding changes something
+        texts = [_SEP.join(self.records)]
+        for bit, (raw, f) in enumerate(zip((self.forms, self.lemmas, self.parts), folded)):
+            if raw is not f and raw != f:  # stored only when folding changes something
                 flags |= 1 << bit
-                texts.append(f)
+                texts.append(_SEP.join(raw))
         offs = self.offsets if self.offsets.itemsize == 4 else array("I", self.offsets)
         if sys.byteorder != "little":
             offs = array("I", offs)
@@ -139,14 +190,39 @@ class TokenStream:
     @staticmethod
     def keys_of(data: bytes) -> list[str]:
         """The keys of an encoded stream, without decoding the rest (cheap pre-filtering)."""
-        if data[:4] != _MAGIC:
+        magic = data[:4]
+        if magic != _MAGIC and magic != _MAGIC2:
             return list(TokenStream.decode(data).keys)
         klen = int.from_bytes(data[8:12], "little")
         return data[13:13 + klen].decode("utf-8").split(_SEP) if klen else []
 
     @classmethod
-    def decode(cls, data: bytes) -> "TokenStream":
-        if data[:4] != _MAGIC:  # format qc1 (still read, e.g. by model features of an old project)
+    def decode(cls, data: bytes, keys: list[str] | None = None) -> "TokenStream":
+        """A stream from its cache blob (``keys``: its ``keys_of``, when already read)."""
+        magic = data[:4]
+        if magic != _MAGIC:
+            return cls._decode_old(data)
+        n = int.from_bytes(data[4:8], "little")
+        klen = int.from_bytes(data[8:12], "little")
+        offs_at = 13 + klen
+        body_at = offs_at + 8 * n
+        offs = array("I")
+        offs.frombytes(data[offs_at:body_at])
+        if sys.byteorder != "little":
+            offs.byteswap()
+        if n == 0:
+            return cls([], [], [], offs, ([], [], []), frozenset(), [])
+        texts = data[body_at:].decode("utf-8").split(_REC)
+        s = cls(None, None, None, offs, None, None, texts[0].split(_SEP))
+        s._n = n
+        s._raw = (data[12], texts[1:])
+        s._keys = keys if keys is not None else (data[13:13 + klen].decode("utf-8").split(_SEP) if klen else [])
+        return s
+
+    @classmethod
+    def _decode_old(cls, data: bytes) -> "TokenStream":
+        """Formats qc1 and qc2 (still read, e.g. by model features of an old project)."""
+        if data[:4] != _MAGIC2:
             n = int.from_bytes(data[:4], "little")
             body_at, flags, keys = 4 + 8 * n, -1, None
             offs_at = 4
@@ -624,10 +700,10 @@ class Pipeline:
             if pf:
                 keys.update(pf.split(_PART))
             keys.discard("")
-            e = entries[h] = (form, lemma, parts, ff, lf, pf, tuple(keys))
+            e = entries[h] = (form, lemma, parts, ff, lf, pf, tuple(keys), f"{ff}{_TOK}{lf}{_TOK}{pf}")
             return e
 
-        empty = TokenStream([], [], [], array("I"), ([], [], []), frozenset())
+        empty = TokenStream([], [], [], array("I"), ([], [], []), frozenset(), [])
         for doc in self.nlp.tokenizer.pipe(texts, batch_size=batch_size):
             if not len(doc):
                 yield empty
@@ -639,11 +715,11 @@ class Pipeline:
                     yield empty
                     continue
             ents = [get(h) or miss(h) for h in arr[:, 0].tolist()]
-            forms, lemmas, parts, ff, lf, pf, keys = zip(*ents)
+            forms, lemmas, parts, ff, lf, pf, keys, recs = zip(*ents)
             offs = array("I")
             offs.frombytes(_offsets(arr))
             yield TokenStream(list(forms), list(lemmas), list(parts), offs, (list(ff), list(lf), list(pf)),
-                              set().union(*keys))
+                              set().union(*keys), list(recs))
 
 
 def _offsets(arr: Any) -> bytes:

@@ -22,9 +22,14 @@ stands inside a negation's scope (still suggested, since talking about a lack is
 about the area, but flagged for the reviewer).
 
 Speed: a segment's folded forms, lemmas and parts are one set, stored with its cached tokens
-and intersected (in C) with the set of all keys any rule can start from; most segments stop
-there, before their tokens are even decoded (``may_match``). Matcher patterns that only test
-tokens against fixed strings are matched here; others go to spaCy's Matcher.
+and intersected (in C) with the set of all keys any rule can start from (a phrase is keyed on
+its longest word that is not a function word); segments with none stop there, before their
+tokens are even decoded (``may_match``). The others are matched token by token through a
+memo: each distinct token record (folded form, lemma, parts) is looked up in the rule
+indexes once per rule set, giving the rules it fires alone, the phrases it starts and the
+phrase positions it can fill, so a segment costs one dictionary look-up per token plus the
+work for the rules that actually fire. Matcher patterns that only test tokens against fixed
+strings are matched here; others go to spaCy's Matcher.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from typing import Any, Iterable
 
 from .codebook import Code, Codebook, Pattern
 from .errors import QualcodeError
-from .nlp import TokenStream, fold, strip_suffix
+from .nlp import _TOK, TokenStream, fold, strip_suffix
 
 # ----------------------------------------------------------------------------- negation
 
@@ -114,14 +119,18 @@ class Rule:
     simple: tuple[tuple[str, frozenset[str]], ...] | None = None   # a matcher pattern of plain token tests
     near: frozenset[str] = frozenset()              # folded near / unless words
     unless: frozenset[str] = frozenset()
+    plabel: str = ""                                # the pattern's label, computed once
+
+    def __post_init__(self) -> None:
+        self.plabel = self.pattern.label
 
     @property
     def label(self) -> str:
-        return ("exclude:" if self.exclude else "") + self.pattern.label
+        return ("exclude:" if self.exclude else "") + self.plabel
 
     @property
     def source(self) -> str:
-        return f"rule:{self.pattern.label}"
+        return f"rule:{self.plabel}"
 
 
 @dataclass
@@ -162,6 +171,7 @@ class _Index:
     matcher: dict[str, list[Rule]] = field(default_factory=dict)
     unanchored: list[Rule] = field(default_factory=list)
     regex: list[Rule] = field(default_factory=list)
+    phrase_words: dict[str, list[tuple[Rule, int]]] = field(default_factory=dict)  # variant -> (rule, word index)
 
     def keys(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
         return frozenset(self.lemma), frozenset(self.part), frozenset(self.phrase), frozenset(self.matcher)
@@ -181,6 +191,7 @@ class RuleSet:
         self.rules: list[Rule] = []
         self._ix = _Index()
         self._matcher: Any = None
+        self._tokens = _TokenMemo(self._token_entry)
         scores = scores or {}
         for code in self.codes:
             for exclude, patterns in ((False, code.patterns), (True, code.exclude)):
@@ -212,7 +223,12 @@ class RuleSet:
             if not words:
                 raise QualcodeError(f"code {rule.code!r}: phrase {p.value!r} has no words", where=where)
             rule.words = tuple(word_variants(w) for w in words)
-            anchor = max(range(len(words)), key=lambda j: len(words[j]))  # the longest word is the rarest
+            for j, variants in enumerate(rule.words):
+                for k in variants:
+                    self._ix.phrase_words.setdefault(k, []).append((rule, j))
+            # any word of a phrase is a necessary condition: pre-filter on the rarest, guessed as the
+            # longest word that is not a function word ("gå in till" -> gå, not till)
+            anchor = min(range(len(words)), key=lambda j: (_common(words[j]), -len(words[j]), j))
             for k in rule.words[anchor]:
                 self._ix.phrase.setdefault(k, []).append(rule)
         elif p.kind == "regex":
@@ -269,9 +285,7 @@ class RuleSet:
 
     def apply(self, stream: TokenStream, text: str) -> list[Hit]:
         """The codes suggested for one segment, best evidence first."""
-        if not stream.forms and not self._ix.regex:
-            return []
-        if self.anchor_keys.isdisjoint(stream.keys) and not self.may_match((), text):
+        if not len(stream) and not self._ix.regex:
             return []
         matches = self._matches(stream, text)
         if not matches:
@@ -280,7 +294,7 @@ class RuleSet:
 
     def explain(self, stream: TokenStream, text: str) -> Explanation:
         matches = self._matches(stream, text, keep_all=True)
-        neg = negation_flags(stream.folded_forms) if stream.forms else []
+        neg = negation_flags(stream.folded_forms) if len(stream) else []
         tokens = [{"i": i, "text": text[stream.span(i)[0]:stream.span(i)[1]], "form": stream.forms[i],
                    "lemma": stream.lemmas[i], "parts": stream.parts[i].split("+") if stream.parts[i] else [],
                    "start": stream.span(i)[0], "end": stream.span(i)[1], "negated": neg[i]}
@@ -288,86 +302,121 @@ class RuleSet:
         live = [m for m in matches if not m.vetoed_by and not m.blocked and not m.rule.exclude]
         return Explanation(tokens, matches, _hits(live) if live else [])
 
+    def _token_entry(self, record: str) -> tuple | None:
+        """What one token (folded form, lemma, parts) can start or continue: computed once per
+        distinct token and rule set, so a segment costs a dictionary look-up per token.
+
+        (rules matching the token alone, phrase rules whose first word it is, the (rule, word
+        index) pairs of later phrase words it matches, simple matcher rules anchored on it,
+        whether any matcher anchor is among its keys), or None when it is none of these.
+        """
+        f, lm, p = record.split(_TOK)
+        own = dict.fromkeys((f, lm))
+        allk = dict.fromkeys((f, lm, *(p.split("+") if p else ())))
+        own.pop("", None)
+        allk.pop("", None)
+        ix = self._ix
+        single: dict[int, Rule] = {}
+        for k in own:
+            for r in ix.lemma.get(k, ()):
+                single[r.index] = r
+        for k in allk:
+            for r in ix.part.get(k, ()):
+                single[r.index] = r
+        starts: dict[int, Rule] = {}
+        later: set[int] = set()
+        for k in own:
+            for r, j in ix.phrase_words.get(k, ()):
+                if j == 0:
+                    starts[r.index] = r
+                else:
+                    later.add(r.index << 10 | j)
+        simple: dict[int, Rule] = {}
+        any_matcher = False
+        for k in allk:
+            rules = ix.matcher.get(k)
+            if rules:
+                any_matcher = True
+                for r in rules:
+                    if r.simple is not None:
+                        simple[r.index] = r
+        if not (single or starts or later or any_matcher):
+            return None
+        return tuple(single.values()), tuple(starts.values()), frozenset(later), tuple(simple.values()), any_matcher
+
     def _matches(self, stream: TokenStream, text: str, keep_all: bool = False) -> list[Match]:
-        allkeys = stream.keys
-        c_lemma = self._lemma_keys.intersection(allkeys)
-        c_part = self._part_keys.intersection(allkeys)
-        c_phrase = self._phrase_keys.intersection(allkeys)
-        c_matcher = self._matcher_keys.intersection(allkeys)
-        if not (c_lemma or c_part or c_phrase or c_matcher or self._ix.regex or self._ix.unanchored):
-            return []
-        ff = stream.folded_forms
-        lf = stream.folded_lemmas
-        keys: set[str] = set()
-        if c_lemma or c_phrase:  # lemma and phrase rules look at forms and lemmas, not compound parts
-            keys.update(ff)
-            keys.update(lf)
-            c_lemma = c_lemma & keys
-            c_phrase = c_phrase & keys
+        n = len(stream)
         found: list[Match] = []
-        n = len(ff)
-        if c_lemma or c_part:
-            pf = [set(p.split("+")) if p else () for p in stream.folded_parts]
-            for k in c_lemma:
-                for i in range(n):
-                    if ff[i] == k or lf[i] == k:
-                        for r in self._ix.lemma[k]:
-                            found.append(self._match(r, stream, i, i + 1))
-            for k in c_part:
-                for i in range(n):
-                    if ff[i] == k or lf[i] == k or k in pf[i]:
-                        for r in self._ix.part[k]:
-                            found.append(self._match(r, stream, i, i + 1))
-        if c_phrase:
-            seen: set[int] = set()
-            for k in c_phrase:
-                for r in self._ix.phrase[k]:
-                    if r.index in seen:
+        offs = stream.offsets
+        any_matcher = False
+        simple: dict[int, Rule] = {}
+        if n:
+            entries = list(map(self._tokens.__getitem__, stream.records))
+            if any(entries):
+                for i, e in enumerate(entries):
+                    if e is None:
                         continue
-                    seen.add(r.index)
-                    if all(not keys.isdisjoint(w) for w in r.words):  # every word present somewhere
-                        found.extend(self._phrase(r, stream, ff, lf))
+                    single, starts, _, simple_here, anchored = e
+                    for r in single:
+                        found.append(Match(r, i, i + 1, offs[2 * i], offs[2 * i + 1]))
+                    for r in starts:
+                        m = len(r.words)
+                        if i + m > n:
+                            continue
+                        for j in range(1, m):
+                            e2 = entries[i + j]
+                            if e2 is None or (r.index << 10 | j) not in e2[2]:
+                                break
+                        else:
+                            found.append(Match(r, i, i + m, offs[2 * i], offs[2 * (i + m) - 1]))
+                    if anchored:
+                        any_matcher = True
+                        for r in simple_here:
+                            simple[r.index] = r
         for r in self._ix.regex:
             for m in r.regex.finditer(text):
                 if m.end() > m.start():
                     a, b = _tokens_of(stream, m.start(), m.end())
                     found.append(Match(r, a, b, m.start(), m.end()))
-        if c_matcher:
-            seen_simple: set[int] = set()
-            for k in c_matcher:
-                for r in self._ix.matcher[k]:
-                    if r.simple is not None and r.index not in seen_simple:
-                        seen_simple.add(r.index)
-                        found.extend(self._simple_matches(r, stream, text))
-        if self._matcher is not None and (c_matcher or self._ix.unanchored):
+        for r in simple.values():
+            found.extend(self._simple_matches(r, stream, text))
+        if self._matcher is not None and (any_matcher or self._ix.unanchored):
             found.extend(self._run_matcher(stream, text))
         if not found:
             return []
         # segment-level conditions, negation, vetoes
+        ff = stream.folded_forms
         neg = negation_flags(ff) if not _NEG_ANY.isdisjoint(ff) else None
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         out: list[Match] = []
+        allkeys: frozenset[str] | set[str] | None = None
         for m in found:
-            p = m.rule.pattern
-            if m.rule.near and m.rule.near.isdisjoint(allkeys):
-                m.blocked = f"none of near={list(p.near)} in segment"
-            elif m.rule.unless and not m.rule.unless.isdisjoint(allkeys):
-                m.blocked = f"unless={list(p.unless)} in segment"
-            if m.blocked:
-                if keep_all:
-                    out.append(m)
-                continue
-            m.negated = any(neg[m.tok_start:m.tok_end]) if neg else False
-            if m.rule.exclude:
-                vetoes.setdefault(m.rule.code, []).append((m.start, m.end, m.rule.pattern.label))
+            rule = m.rule
+            if rule.near or rule.unless:
+                if allkeys is None:
+                    allkeys = stream.keys
+                p = rule.pattern
+                if rule.near and rule.near.isdisjoint(allkeys):
+                    m.blocked = f"none of near={list(p.near)} in segment"
+                elif rule.unless and not rule.unless.isdisjoint(allkeys):
+                    m.blocked = f"unless={list(p.unless)} in segment"
+                if m.blocked:
+                    if keep_all:
+                        out.append(m)
+                    continue
+            if neg:
+                m.negated = any(neg[m.tok_start:m.tok_end])
+            if rule.exclude:
+                vetoes.setdefault(rule.code, []).append((m.start, m.end, rule.pattern.label))
             out.append(m)
-        for m in out:
-            if m.rule.exclude or m.blocked:
-                continue
-            for a, b, label in vetoes.get(m.rule.code, ()):
-                if m.start < b and a < m.end:
-                    m.vetoed_by = label
-                    break
+        if vetoes:
+            for m in out:
+                if m.rule.exclude or m.blocked:
+                    continue
+                for a, b, label in vetoes.get(m.rule.code, ()):
+                    if m.start < b and a < m.end:
+                        m.vetoed_by = label
+                        break
         if keep_all:
             return out
         return [m for m in out if not m.rule.exclude and not m.vetoed_by]
@@ -375,15 +424,6 @@ class RuleSet:
     @staticmethod
     def _match(rule: Rule, stream: TokenStream, a: int, b: int) -> Match:
         return Match(rule, a, b, stream.offsets[2 * a], stream.offsets[2 * b - 1])
-
-    def _phrase(self, rule: Rule, stream: TokenStream, ff: list[str], lf: list[str]) -> list[Match]:
-        words = rule.words
-        m, n = len(words), len(ff)
-        out = []
-        for i in range(n - m + 1):
-            if all(ff[i + j] in words[j] or lf[i + j] in words[j] for j in range(m)):
-                out.append(self._match(rule, stream, i, i + m))
-        return out
 
     def _simple_matches(self, rule: Rule, stream: TokenStream, text: str) -> list[Match]:
         tests = rule.simple or ()
@@ -419,6 +459,31 @@ class RuleSet:
             rule = self.rules[int(self._matcher.vocab.strings[match_id])]
             out.append(self._match(rule, stream, a, b))
         return out
+
+
+class _TokenMemo(dict):
+    """Token record -> its entry, computed on first sight."""
+
+    def __init__(self, compute: Any) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, record: str) -> Any:
+        value = self[record] = self._compute(record)
+        return value
+
+
+# Swedish function words: a phrase is pre-filtered on another of its words when it has one
+_FUNCTION_WORDS = frozenset(fold(w) for w in """
+och i att det som en på är av för med till den har de inte om ett han men var jag sig från vi så kan man
+när år säga hon under efter upp också hade två än andra få eller vad mycket skulle då vara detta ut in
+där bara alla nu mellan ny nya blir bli blivit göra gör gjort gå går fler mer mindre bra hög lite samma
+många ingen inget inga ingenting någon något några finns fått haft vem vilken min sin dem dessa denna
+""".split())
+
+
+def _common(word: str) -> bool:
+    return fold(word) in _FUNCTION_WORDS
 
 
 def _plain(value: Any) -> Any:
@@ -466,18 +531,30 @@ def _tokens_of(stream: TokenStream, start: int, end: int) -> tuple[int, int]:
 def _hits(matches: list[Match]) -> list[Hit]:
     by_code: dict[str, list[Match]] = {}
     for m in matches:
-        by_code.setdefault(m.rule.code, []).append(m)
+        ms = by_code.get(m.rule.code)
+        if ms is None:
+            by_code[m.rule.code] = [m]
+        else:
+            ms.append(m)
     hits = []
     for code, ms in by_code.items():
-        ms.sort(key=lambda m: (-m.rule.score, m.negated, m.start, m.start - m.end, m.rule.index))  # ties: codebook order
+        if len(ms) > 1:
+            ms.sort(key=_rank)  # ties: codebook order
         best = ms[0]
         seen, evidence = set(), []
         for m in ms:
-            if (m.rule.pattern.label, m.start) in seen:
+            key = (m.rule.plabel, m.start)
+            if key in seen:
                 continue
-            seen.add((m.rule.pattern.label, m.start))
-            evidence.append(f"{m.rule.pattern.label}@{m.start}-{m.end}{' (negated)' if m.negated else ''}")
-        hits.append(Hit(code, best.rule.source, round(best.rule.score, 4), best.start, best.end, best.negated,
+            seen.add(key)
+            evidence.append(f"{m.rule.plabel}@{m.start}-{m.end}{' (negated)' if m.negated else ''}")
+        rule = best.rule
+        hits.append(Hit(code, rule.source, round(rule.score, 4), best.start, best.end, best.negated,
                         "; ".join(evidence[:5])))
-    hits.sort(key=lambda h: (-h.score, h.code))
+    if len(hits) > 1:
+        hits.sort(key=lambda h: (-h.score, h.code))
     return hits
+
+
+def _rank(m: Match) -> tuple:
+    return (-m.rule.score, m.negated, m.start, m.start - m.end, m.rule.index)

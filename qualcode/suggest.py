@@ -196,6 +196,7 @@ def suggest(project: Any, docs: Iterable[str] | None = None, codes: Iterable[str
     for r in choice_rows:
         by_choice_field.setdefault(r[1], []).append(r)
     normalisers: dict[str, Any] = {}
+    memos: dict[str, dict[str, tuple | None]] = {}  # per group: cell text -> row tail
     for fld, frows in by_choice_field.items():
         group = frows[0][5] or "fokusomrade"
         if group not in cb.groups:
@@ -205,7 +206,7 @@ def suggest(project: Any, docs: Iterable[str] | None = None, codes: Iterable[str
             normalisers[group] = ChoiceNormaliser(cb, group)
         for i in range(0, len(frows), batch_size):
             batch = frows[i:i + batch_size]
-            out = _choice_rows(normalisers[group], batch, wanted_codes, version, stamp)
+            out = _choice_rows(normalisers[group], batch, wanted_codes, version, stamp, memos.setdefault(group, {}))
             with project.transaction():
                 _store(project.conn, [r[0] for r in batch], out, "source = 'choice'", code_filter, version)
             summary.choice_suggestions += len(out)
@@ -253,24 +254,40 @@ def _work_batch(batch: list[tuple]) -> tuple[list[int], list, list]:
         rs = by_field[fld]
         stream = streams.get(seg)
         if stream is None:
-            if not rs.may_match(TokenStream.keys_of(data), text):
+            keys = TokenStream.keys_of(data)
+            if not rs.may_match(keys, text):
                 continue
-            stream = TokenStream.decode(data)
+            stream = TokenStream.decode(data, keys)
         for h in rs.apply(stream, text):
             out.append((seg, h.code, h.source, h.score, start + h.start, start + h.end, int(h.negated), h.reason,
                         None, version, stamp))
     return [r[0] for r in batch], fresh, out
 
 
-def _choice_rows(norm: Any, rows: list[tuple], wanted_codes: set[str] | None, version: str, stamp: str) -> list:
-    results = norm.normalise_many([r[3] for r in rows])
+def _choice_rows(norm: Any, rows: list[tuple], wanted_codes: set[str] | None, version: str, stamp: str,
+                 memo: dict[str, tuple | None] | None = None) -> list:
+    """Suggestion rows for choice cells. Cells repeat a lot, so each distinct text's row tail
+    (code, score, reason, candidates as JSON) is made once per run (``memo``)."""
+    memo = {} if memo is None else memo
     out = []
-    for r, res in zip(rows, results):
-        if res.code is None or (wanted_codes is not None and res.code not in wanted_codes):
-            continue
-        out.append((r[0], res.code, "choice", float(res.score), r[2], r[2] + len(r[3]), 0, res.reason,
-                    json.dumps(list(res.candidates), ensure_ascii=False), version, stamp))
+    for seg, _, start, text, *_ in rows:
+        tail = memo.get(text, _MISSING)
+        if tail is _MISSING:
+            res = norm.normalise(text)
+            if res.code is None or (wanted_codes is not None and res.code not in wanted_codes):
+                tail = None
+            else:
+                tail = (res.code, "choice", float(res.score), res.reason,
+                        json.dumps(list(res.candidates), ensure_ascii=False))
+            if len(memo) < 500_000:
+                memo[text] = tail
+        if tail is not None:
+            code, source, score, reason, candidates = tail
+            out.append((seg, code, source, score, start, start + len(text), 0, reason, candidates, version, stamp))
     return out
+
+
+_MISSING: Any = object()
 
 
 _COLS = "segment, code, source, score, start, end, negated, reason, candidates, codebook_version, created_at"

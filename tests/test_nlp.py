@@ -109,3 +109,26 @@ def test_unknown_model_is_a_user_error(tmp_path):
     (broken / "meta.json").write_text(json.dumps({"lang": "sv", "name": "x", "version": "0"}))
     with pytest.raises(QualcodeError, match="cannot load spaCy pipeline"):
         Pipeline(choose_pipeline(str(broken)))
+
+
+def test_streams_cached_in_the_previous_format_still_read():
+    """Model features read whatever blob a project holds: a qc2 blob (raw texts first, then the
+    folded texts that differ) decodes to the same tokens."""
+    sep, rec = "\x1f", "\x1e"
+    forms, lemmas, parts = ["lönefrågan", "är"], ["lönefråga", "vara"], ["lön+fråga", ""]
+    keys = sep.join(sorted({"lonefragan", "ar", "lonefraga", "vara", "lon", "fraga"})).encode()
+    body = rec.join([sep.join(forms), sep.join(lemmas), sep.join(parts),
+                     "lonefragan" + sep + "ar", "lonefraga" + sep + "vara", "lon+fraga" + sep]).encode()
+    blob = b"QC2\x00" + (2).to_bytes(4, "little") + len(keys).to_bytes(4, "little") + bytes((7,)) + keys + \
+        array("I", [0, 10, 11, 13]).tobytes() + body
+    s = TokenStream.decode(blob)
+    assert (s.forms, s.lemmas, s.parts, list(s.offsets)) == (forms, lemmas, parts, [0, 10, 11, 13])
+    assert s.folded_forms == ["lonefragan", "ar"] and "lon" in s.keys
+
+
+def test_a_decoded_stream_gives_forms_as_written_and_folded_records():
+    s = TokenStream(["lönen", "är"], ["lön", "vara"], ["", ""], array("I", [0, 5, 6, 8]))
+    back = TokenStream.decode(s.encode())
+    assert back.records == ["lonen\x1dlon\x1d", "ar\x1dvara\x1d"]
+    assert back.forms == ["lönen", "är"] and back.lemmas == ["lön", "vara"] and back.parts == ["", ""]
+    assert set(back.keys) == {"lonen", "lon", "ar", "vara"}
