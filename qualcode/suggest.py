@@ -42,6 +42,8 @@ class SuggestSummary:
     cached: int = 0
     rule_suggestions: int = 0
     choice_suggestions: int = 0
+    model_suggestions: int = 0
+    models: dict[str, str] = field(default_factory=dict)  # group -> model version used
     confident: int = 0
     by_code: dict[str, int] = field(default_factory=dict)
 
@@ -215,6 +217,14 @@ def suggest(project: Any, docs: Iterable[str] | None = None, codes: Iterable[str
                 progress(len(batch))
     if pipe is not None:
         summary.notice = choice.notice
+    if project.conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() is not None:
+        # a model learned from the decisions suggests beside the rules (qualcode learn)
+        from .learn import model_suggestions
+        m = model_suggestions(project, docs=wanted_docs, codes=wanted_codes)
+        summary.model_suggestions, summary.models = m.suggestions, m.models
+        summary.confident += m.confident
+        for code, n in m.by_code.items():
+            summary.by_code[code] = summary.by_code.get(code, 0) + n
     return summary
 
 

@@ -304,3 +304,22 @@ def test_old_project_files_gain_the_models_table(tmp_path: Path) -> None:
     assert p.conn.execute("SELECT COUNT(*) FROM models").fetchone()[0] == 0
     assert p.conn.execute("SELECT COUNT(*) FROM fused_suggestions").fetchone()[0] == 0
     p.close()
+
+
+def test_suggest_adds_the_learned_models_suggestions_beside_the_rules(tmp_path):
+    """Once a model exists, a plain ``suggest`` stores its rows too, each with its own source."""
+    from qualcode.demo import build_project, gold_sets, write_gold_decisions
+    from qualcode.decisions import import_decisions
+    from qualcode.learn import learn
+    from qualcode.suggest import suggest
+    p = build_project(tmp_path / "p.db", say=lambda s: None)
+    first = suggest(p)
+    assert first.model_suggestions == 0 and first.models == {}
+    write_gold_decisions(p, gold_sets(), tmp_path / "facit.csv")
+    import_decisions(p, tmp_path / "facit.csv")
+    learn(p, coder="facit", groups=["fokusomrade"], cross_validate=False)
+    second = suggest(p)
+    assert set(second.models) == {"fokusomrade"} and second.model_suggestions > 0
+    sources = {r[0].split(":")[0] for r in p.conn.execute("SELECT DISTINCT source FROM suggestions")}
+    assert {"rule", "choice", "model"} <= sources
+    p.close()

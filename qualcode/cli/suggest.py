@@ -49,8 +49,10 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
         Table("Förslag", ["", ""], [
             ["segment", summary.segments], ["tokeniserade nu", summary.tokenized],
             ["från cache", summary.cached], ["regelförslag", summary.rule_suggestions],
-            ["valförslag", summary.choice_suggestions], [f"med poäng ≥ {CONFIDENT}".replace(".", ","),
-                                                         summary.confident]]),
+            ["valförslag", summary.choice_suggestions],
+            ["modellförslag" + (f" ({', '.join(summary.models.values())})" if summary.models else ""),
+             summary.model_suggestions],
+            [f"med poäng ≥ {CONFIDENT}".replace(".", ","), summary.confident]]),
         Table("Förslag per kod", ["kod", "förslag"], rows),
     ]
     emit(fmt, output, data=summary.to_json(), tables=tables)
