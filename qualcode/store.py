@@ -108,29 +108,57 @@ MIGRATIONS: list[str] = [
         FROM suggestions GROUP BY segment, code;
     """,
     # 3: the latest decision per (coder, segment, code) kept as a table by a trigger, so that
-    #    tallies over 100k responses read the current coding without grouping the whole log
+    #    tallies over 100k responses read the current coding without grouping the whole log.
+    #    A segment's doc and field never change, so they are copied in: a tally groups and
+    #    filters this one table (through the partial indexes below) without joining segments.
+    #    The key is ordered (coder, code, segment) so that "suggested but not decided" is a
+    #    merge of two sorted streams (see qualcode.tally._unreviewed).
     """
     CREATE TABLE latest_decisions (
         coder TEXT NOT NULL, segment INTEGER NOT NULL, code TEXT NOT NULL,
         decision INTEGER NOT NULL, verdict TEXT NOT NULL,
-        PRIMARY KEY (coder, segment, code)) WITHOUT ROWID;
+        doc TEXT NOT NULL, field TEXT NOT NULL,
+        PRIMARY KEY (coder, code, segment)) WITHOUT ROWID;
     CREATE INDEX latest_decisions_segment ON latest_decisions(segment, code);
-    INSERT INTO latest_decisions (coder, segment, code, decision, verdict)
-        SELECT d.coder, d.segment, d.code, d.id, d.verdict FROM decisions d
-        JOIN (SELECT MAX(id) AS id FROM decisions GROUP BY segment, code, coder) m ON d.id = m.id;
+    -- a coder's codings per field and code (choice counts, presence, mentions); verdict is
+    -- repeated as a column because SQLite reads a partial index as covering only then
+    CREATE INDEX latest_decisions_coded ON latest_decisions(coder, field, code, doc, verdict)
+        WHERE verdict IN ('accept', 'add');
+    -- the same in cell order, to count coded cells and find cells with several codes
+    CREATE INDEX latest_decisions_cells ON latest_decisions(coder, field, segment, verdict)
+        WHERE verdict IN ('accept', 'add');
+    INSERT INTO latest_decisions (coder, segment, code, decision, verdict, doc, field)
+        SELECT d.coder, d.segment, d.code, d.id, d.verdict, s.doc, s.field FROM decisions d
+        JOIN (SELECT MAX(id) AS id FROM decisions GROUP BY segment, code, coder) m ON d.id = m.id
+        JOIN segments s ON s.id = d.segment;
     CREATE TRIGGER decisions_latest AFTER INSERT ON decisions BEGIN
-        INSERT INTO latest_decisions (coder, segment, code, decision, verdict)
-            VALUES (NEW.coder, NEW.segment, NEW.code, NEW.id, NEW.verdict)
-            ON CONFLICT (coder, segment, code) DO UPDATE
+        INSERT INTO latest_decisions (coder, segment, code, decision, verdict, doc, field)
+            VALUES (NEW.coder, NEW.segment, NEW.code, NEW.id, NEW.verdict,
+                    (SELECT doc FROM segments WHERE id = NEW.segment),
+                    (SELECT field FROM segments WHERE id = NEW.segment))
+            ON CONFLICT (coder, code, segment) DO UPDATE
             SET decision = excluded.decision, verdict = excluded.verdict
             WHERE excluded.decision > latest_decisions.decision;
     END;
     DROP VIEW codings;
     DROP VIEW current_decisions;
+    -- the key columns come from latest_decisions, so that a filter on segment, code or coder
+    -- uses its indexes (taken from decisions, each row would scan latest_decisions for its id)
     CREATE VIEW current_decisions AS
-        SELECT d.* FROM latest_decisions l JOIN decisions d ON d.id = l.decision;
+        SELECT l.decision AS id, l.segment AS segment, l.code AS code, l.coder AS coder, l.verdict AS verdict,
+               d.made_at, d.note, d.origin, d.suggestion_source, d.score, d.codebook_version
+        FROM latest_decisions l JOIN decisions d ON d.id = l.decision;
     CREATE VIEW codings AS
         SELECT segment, code, coder FROM latest_decisions WHERE verdict IN ('accept', 'add');
+    -- cells answered per field. Not a partial index on retired = 0: SQLite would then read
+    -- every live segment through it, in place of a plain table scan.
+    CREATE INDEX segments_field ON segments(field, retired, doc);
+    -- retired segments are few and excluded by id
+    CREATE INDEX segments_retired ON segments(id) WHERE retired = 1;
+    CREATE INDEX documents_kind ON documents(kind);
+    -- suggestions in (code, segment) order, to merge with latest_decisions' key
+    DROP INDEX suggestions_code;
+    CREATE INDEX suggestions_code ON suggestions(code, segment);
     """,
 ]
 

@@ -33,6 +33,13 @@ def test_an_old_project_file_is_migrated_with_its_decisions(tmp_path: Path):
     assert new.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert [tuple(r) for r in new.execute("SELECT segment, code, coder FROM codings")] == [(1, "lon", "a")]
     assert new.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 3  # the log is intact
+    # the current row carries its segment's document and field, and the view still reads like the log
+    assert [tuple(r) for r in new.execute("SELECT coder, segment, code, verdict, doc, field FROM latest_decisions")] \
+        == [("a", 1, "lon", "add", "d", "q")]
+    current = new.execute("SELECT * FROM current_decisions").fetchall()
+    assert [tuple(r)[:5] for r in current] == [(3, 1, "lon", "a", "add")]
+    assert [c[0] for c in new.execute("SELECT * FROM current_decisions").description] == \
+        [c[0] for c in new.execute("SELECT * FROM decisions").description]
 
 
 def test_current_coding_follows_the_latest_decision(project: Project, tmp_path: Path):
@@ -58,6 +65,40 @@ def test_current_coding_follows_the_latest_decision(project: Project, tmp_path: 
     assert coded() == [("b",)]
     assert [r["verdict"] for r in project.conn.execute("SELECT verdict FROM current_decisions ORDER BY coder")] == \
         ["retract", "add"]
+
+
+def test_latest_decisions_know_doc_and_field_through_a_reimport_that_retires_a_segment(
+        project: Project, tmp_path: Path):
+    f = tmp_path / "s.csv"
+    f.write_text("id,q,r\nR1,hej,ja\nR2,lön,nej\n", encoding="utf-8")
+    project.import_survey(f, id_column="id", texts=["q", "r"])
+    ids = {(s["doc"], s["field"]): s["segment"] for s in project.segments()}
+
+    def decide(segment: int, code: str = "adm_stod_handlaggare", verdict: str = "accept") -> None:
+        with project.transaction() as c:
+            c.execute("INSERT INTO decisions(segment, code, coder, verdict, made_at) VALUES (?, ?, 'a', ?, 't')",
+                      (segment, code, verdict))
+
+    for seg in ids.values():
+        decide(seg)
+    decide(ids[("R2", "r")], verdict="reject")  # a later verdict updates the row, doc and field stay
+    f.write_text("id,q,r\nR1,hej igen,ja\nR2,lön,nej\n", encoding="utf-8")  # R1's q changes: old cell retired
+    report = project.import_survey(f, id_column="id", texts=["q", "r"])
+    assert report.segments_retired == 1
+    new_q = next(s["segment"] for s in project.segments() if s["doc"] == "R1" and s["field"] == "q")
+    decide(new_q, "introduktion")
+    rows = project.conn.execute(
+        "SELECT l.segment, l.doc, l.field, l.verdict, s.doc, s.field, s.retired FROM latest_decisions l "
+        "JOIN segments s ON s.id = l.segment ORDER BY l.segment, l.code").fetchall()
+    assert len(rows) == 5
+    assert all((r[1], r[2]) == (r[4], r[5]) for r in rows)
+    assert [(r[0], r[6]) for r in rows if r[6]] == [(ids[("R1", "q")], 1)]   # the retired cell keeps its row
+    assert {r[0]: r[3] for r in rows}[ids[("R2", "r")]] == "reject"
+    # and tallies leave the retired cell out: R1's q now only carries the new cell's code
+    from qualcode import tally
+    adm = tally.mentions(project, codes=["adm_stod_handlaggare"], fields=["q"]).rows
+    assert [(r["code"], r["count"]) for r in adm] == [("adm_stod_handlaggare", 1)]          # R2 only
+    assert tally.presence(project, codes=["adm_stod_handlaggare", "introduktion"], fields=["q"]).totals[0]["documents"] == 1
 
 
 def test_a_newer_project_file_is_refused(tmp_path: Path):

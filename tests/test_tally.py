@@ -240,6 +240,27 @@ def test_choice_table_blank_versus_missing(fx: Project) -> None:
     assert res.unreviewed == 1   # r5's Övrigt; r8's suggestion was decided (rejected)
 
 
+def test_choice_ignores_codes_of_another_group_on_a_choice_cell(fx: Project) -> None:
+    """A reviewer may put a comment code on a choice cell; the area table must not change."""
+    before = T.choice(fx, ["langst_1", "langst_2"])
+    decide(fx, "r1", "langst_1", "f2a_rutiner", verdict="add")   # r1 also carries an area code
+    decide(fx, "r4", "langst_1", "f2a_rutiner", verdict="add")   # r4's blank cell stays Ej svar
+    after = T.choice(fx, ["langst_1", "langst_2"])
+    assert after.tables == before.tables and after.double_coded == {"langst_1": 1}
+
+
+def test_a_retired_choice_cell_leaves_the_table(fx: Project) -> None:
+    """Decisions on a cell that a re-import retired are kept, but the cell no longer counts."""
+    with fx.transaction():
+        fx.conn.execute("UPDATE segments SET retired = 1 WHERE id = ?", (seg(fx, "r6", "langst_1"),))
+    res = T.choice(fx, ["langst_1"])
+    t1 = res.tables[0]
+    rows = {r["number"]: r["count"] for r in t1["rows"]}
+    assert (rows[6], rows[2], t1["total"], t1["no_answer"]) == (1, 2, 6, 3)   # r6's double cell is gone
+    assert res.double_coded == {}
+    assert cell(T.presence(fx, fields=["langst_1"], codes=["adm_stod_handlaggare"]), "adm_stod_handlaggare") == (1, 6)
+
+
 def test_choice_preview_counts_unrejected_suggestions(fx: Project) -> None:
     t1 = T.choice(fx, ["langst_1"], include_suggestions=True).tables[0]
     rows = {r["number"]: r["count"] for r in t1["rows"]}
