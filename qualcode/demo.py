@@ -196,6 +196,12 @@ def run(out: Path | None = None, corpus: Path = CORPUS, claims: Path = CLAIMS,
     console.rule("5. Tallies against the published figures")
     results = check_claims(p, claims, coder=GOLD_CODER)
     ok, failed, inconsistent = print_claims(console, results)
+
+    console.rule("6. Report files")
+    from .report import build_report
+    rep = build_report(p, workdir / "rapport", coder=GOLD_CODER)
+    console.print(f"{len(rep.tables)} tables and {len(rep.charts)} charts (PNG) in {workdir / 'rapport'}; "
+                  f"open {rep.index_html} or tabeller.xlsx / tabeller.docx there")
     console.rule("Result")
     verdict = "[green]every published figure the data supports is reproduced[/]" if failed == 0 else \
         f"[red]{failed} published figures are NOT reproduced[/]"
