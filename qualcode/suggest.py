@@ -236,6 +236,8 @@ def _run_batches(batches: list[list[tuple]], context: tuple, jobs: int) -> Itera
     """(segment ids, fresh token rows, suggestion rows) per batch, in order."""
     global _CONTEXT
     _CONTEXT = context
+    _BLOBS.clear()
+    _HITS.clear()
     try:
         if jobs > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
@@ -245,32 +247,58 @@ def _run_batches(batches: list[list[tuple]], context: tuple, jobs: int) -> Itera
                 yield _work_batch(batch)
     finally:
         _CONTEXT = None
+        _BLOBS.clear()
+        _HITS.clear()
+
+
+MEMO_MAX = 200_000  # distinct texts remembered per run (blobs and hits: ~1 kB each at most)
+_BLOBS: dict[str, bytes] = {}                   # text -> its encoded token stream, this run
+_HITS: dict[tuple[str, str], list[tuple]] = {}  # (field, text) -> its hits as row middles, this run
 
 
 def _work_batch(batch: list[tuple]) -> tuple[list[int], list, list]:
-    """Tokenize what has no cached stream, then apply the rules; pure computation, no SQL."""
+    """Tokenize what has no cached stream, then apply the rules; pure computation, no SQL.
+
+    Identical texts are common (survey cells such as "Nej" or "Vet ej", repeated note lines),
+    and a text's tokens and hits in a field depend on nothing else, so each distinct text is
+    tokenized, encoded and matched once per run (``_BLOBS``, ``_HITS``).
+    """
     assert _CONTEXT is not None
     by_field, pipe, identity, version, stamp = _CONTEXT
-    streams: dict[int, TokenStream] = {}
+    streams: dict[str, TokenStream] = {}
+    blobs: dict[str, bytes] = {}
     fresh: list[tuple[int, str, bytes]] = []
     todo = [r for r in batch if r[4] is None]
     if todo:
         assert pipe is not None
-        for r, stream in zip(todo, pipe.process([r[3] for r in todo])):
-            streams[r[0]] = stream
-            fresh.append((r[0], identity, stream.encode()))
+        new = list(dict.fromkeys(r[3] for r in todo if r[3] not in _BLOBS))
+        for text, stream in zip(new, pipe.process(new)):
+            streams[text] = stream
+            blobs[text] = stream.encode()
+        if len(_BLOBS) < MEMO_MAX:
+            _BLOBS.update(blobs)
+        fresh = [(r[0], identity, blobs.get(r[3]) or _BLOBS[r[3]]) for r in todo]
     out = []
     for seg, fld, start, text, data in batch:
-        rs = by_field[fld]
-        stream = streams.get(seg)
-        if stream is None:
-            keys = TokenStream.keys_of(data)
-            if not rs.may_match(keys, text):
-                continue
-            stream = TokenStream.decode(data, keys)
-        for h in rs.apply(stream, text):
-            out.append((seg, h.code, h.source, h.score, start + h.start, start + h.end, int(h.negated), h.reason,
-                        None, version, stamp))
+        hits = _HITS.get((fld, text))
+        if hits is None:
+            rs = by_field[fld]
+            stream = streams.get(text) if data is None else None
+            if stream is None:
+                if data is None:
+                    data = blobs.get(text) or _BLOBS[text]
+                keys = TokenStream.keys_of(data)
+                if not rs.may_match(keys, text):
+                    hits = []
+                else:
+                    stream = TokenStream.decode(data, keys)
+            if hits is None:
+                hits = [(h.code, h.source, h.score, h.start, h.end, int(h.negated), h.reason)
+                        for h in rs.apply(stream, text)]
+            if len(_HITS) < MEMO_MAX:
+                _HITS[(fld, text)] = hits
+        for code, source, score, a, b, neg, reason in hits:
+            out.append((seg, code, source, score, start + a, start + b, neg, reason, None, version, stamp))
     return [r[0] for r in batch], fresh, out
 
 

@@ -132,3 +132,38 @@ def test_a_decoded_stream_gives_forms_as_written_and_folded_records():
     assert back.records == ["lonen\x1dlon\x1d", "ar\x1dvara\x1d"]
     assert back.forms == ["lönen", "är"] and back.lemmas == ["lön", "vara"] and back.parts == ["", ""]
     assert set(back.keys) == {"lonen", "lon", "ar", "vara"}
+
+
+def test_repeated_texts_get_the_same_tokens_and_suggestions_as_when_each_is_processed(tmp_path, monkeypatch):
+    """suggest tokenizes and matches each distinct text once per run: a repeated sentence (in
+    another note, another batch) must still get its own offsets, cache row and suggestions."""
+    from qualcode import Project, suggest as sg
+    from .conftest import CODEBOOK
+    monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
+    body = ("Lönefrågan diskuterades länge. Vi har inte hunnit starta brukarenkäten.\n\n"
+            "Avgiftsadministratören har avlastat oss mycket. Lönefrågan diskuterades länge.\n")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for i, group in enumerate(("chefer", "medarbetare", "chefer")):
+        (notes / f"n{i}.md").write_text(f"---\nid: n{i}\nround: ht2016\ngroup: {group}\nsdf: Bromma\n---\n"
+                                        + ("Kaffet var gott. " * i) + body, encoding="utf-8")
+
+    def run(name: str, memo: int) -> tuple[list, list]:
+        monkeypatch.setattr(sg, "MEMO_MAX", memo)
+        p = Project.init(tmp_path / f"{name}.db", CODEBOOK)
+        p.import_notes(notes)
+        sg.suggest(p, batch_size=2)
+        rows = p.conn.execute("SELECT g.doc, g.position, s.code, s.start, s.end, s.score, s.negated, s.reason "
+                              "FROM suggestions s JOIN segments g ON g.id = s.segment ORDER BY 1, 2, 3").fetchall()
+        toks = p.conn.execute("SELECT g.doc, g.position, t.data FROM segment_tokens t "
+                              "JOIN segments g ON g.id = t.segment ORDER BY 1, 2").fetchall()
+        p.close()
+        return [tuple(r) for r in rows], [tuple(r) for r in toks]
+
+    once, each = run("memo", 200_000), run("plain", 0)
+    assert once == each
+    # the same sentences, shifted by the "Kaffet var gott." prefixes: same codes, offsets moved along
+    by_doc = {d: [(r[2], r[3]) for r in once[0] if r[0] == d] for d in ("n0", "n1", "n2")}
+    assert by_doc["n0"] and [c for c, _ in by_doc["n0"]] == [c for c, _ in by_doc["n2"]]
+    shift = len("Kaffet var gott. ") * 2
+    assert [a + shift for _, a in by_doc["n0"]] == [a for _, a in by_doc["n2"]]
