@@ -68,15 +68,30 @@ def write_survey(path: Path, n: int, material: dict, seed: int = 1) -> int:
     return words
 
 
-def write_notes(folder: Path, n: int, material: dict, seed: int = 2) -> int:
-    """n notes rebuilt from the corpus's notes (sentences shuffled within a note); returns words."""
+def note_sentences(material: dict, n: int, seed: int = 2) -> list[tuple[dict, list[str]]]:
+    """n notes rebuilt from the corpus's notes, sentences shuffled within a note. Each sentence
+    gets a reference number of its own ("(12.3)"), so that no sentence repeats: real notes do
+    not repeat sentences, and qualcode memoises repeated texts within a run."""
     rnd = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    words = 0
+    out = []
     for i in range(n):
         meta, sentences = material["notes"][i % len(material["notes"])]
-        sentences = sentences[:]
+        sentences = [_numbered(s, f"{i}.{k}") for k, s in enumerate(sentences)]
         rnd.shuffle(sentences)
+        out.append((meta, sentences))
+    return out
+
+
+def _numbered(sentence: str, ref: str) -> str:
+    end = len(sentence.rstrip(".!?…\"'”»"))
+    return f"{sentence[:end]} ({ref}){sentence[end:]}"
+
+
+def write_notes(folder: Path, n: int, material: dict, seed: int = 2) -> int:
+    """The notes of ``note_sentences`` written as .md files; returns their number of words."""
+    folder.mkdir(parents=True, exist_ok=True)
+    words = 0
+    for i, (meta, sentences) in enumerate(note_sentences(material, n, seed)):
         paras = [" ".join(sentences[j:j + 4]) for j in range(0, len(sentences), 4)]
         words += sum(len(WORD_RE.findall(s)) for s in sentences)
         front = f"---\nid: bench-{i:05d}\nround: {meta.get('round')}\ngroup: {meta.get('group')}\nsdf: {meta.get('sdf')}\n---\n"
@@ -242,7 +257,7 @@ def stage_tally(work: Path, n: int, material: dict) -> dict:
 
 
 def _texts(material: dict, n_notes: int) -> list[str]:
-    return [s for i in range(n_notes) for s in material["notes"][i % len(material["notes"])][1]]
+    return [s for _, sentences in note_sentences(material, n_notes) for s in sentences]
 
 
 def limit_tokenizer(work: Path, n: int, material: dict) -> dict:
@@ -446,7 +461,10 @@ def report(results: list[dict], out_md: Path, out_json: Path, smoke: bool) -> No
               "survey targets compare with the largest `limit_tokenizer_lemmatizer`. `resuggest_*` re-applies "
               "a codebook with one added pattern from the token cache. The material is resampled from the "
               "demo corpus, so it repeats word forms more than real text would: per-form caches (lemmas, "
-              "compound splits) are warmer here than on a real 1M-word corpus."]
+              "compound splits) are warmer here than on a real 1M-word corpus. Whole texts: every note "
+              "sentence carries a reference number of its own, so no sentence repeats (as in real notes), "
+              "while survey cells repeat as resampled (`suggest` handles each distinct text once per run, and "
+              "identical cells are common in real surveys too, though less so for open answers)."]
     out_md.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out_json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
