@@ -466,7 +466,9 @@ def lexicon_data() -> tuple[dict[str, str], set[str], dict[str, str]]:
         version = importlib.metadata.version("spacy-lookups-data")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency of qualcode
         version = "unknown"
-    path = _cache_dir() / f"sv-lexicon-{version}-{LEXICON_FORMAT}.marshal"
+    # marshal's format belongs to the Python version that wrote it
+    py = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    path = _cache_dir() / f"sv-lexicon-{version}-{LEXICON_FORMAT}-{py}.marshal"
     try:
         with open(path, "rb") as f:
             data = marshal.loads(f.read())
