@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any, Iterable
 
 from .codebook import Code, Codebook, Pattern
@@ -64,7 +65,8 @@ def negation_flags(forms: list[str]) -> list[bool]:
     negated_seen = False
     for i in range(n + 1):
         f = forms[i] if i < n else "."
-        boundary = (not any(ch.isalnum() for ch in f)) or f in _BOUNDARY_WORDS or (f == "utan" and negated_seen)
+        boundary = (not (f.isalnum() or any(ch.isalnum() for ch in f))) or f in _BOUNDARY_WORDS \
+            or (f == "utan" and negated_seen)
         if not boundary:
             if f in NEG_FORWARD or f in NEG_CLAUSE:
                 negated_seen = True
@@ -204,6 +206,11 @@ class RuleSet:
         # every key some rule can start from; a segment with none of them needs no closer look
         self.anchor_keys = self._lemma_keys | self._part_keys | self._phrase_keys | self._matcher_keys
         self.scans_text = bool(self._ix.regex or self._ix.unanchored)
+        self._regex_any = _any_of([r.regex for r in self._ix.regex if r.regex is not None])
+        # every key a token can be looked up by in _token_entry: a token with none of them (most
+        # tokens, and every one-off token such as a reference number) is nothing to any rule
+        self._entry_keys = frozenset(self._ix.lemma) | frozenset(self._ix.part) | \
+            frozenset(self._ix.phrase_words) | frozenset(self._ix.matcher)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -281,6 +288,8 @@ class RuleSet:
         text: its stream then need not even be decoded."""
         if not self.anchor_keys.isdisjoint(keys) or self._ix.unanchored:
             return True
+        if self._regex_any is not None:
+            return self._regex_any.search(text) is not None
         return any(r.regex.search(text) for r in self._ix.regex)
 
     def apply(self, stream: TokenStream, text: str) -> list[Hit]:
@@ -311,6 +320,9 @@ class RuleSet:
         whether any matcher anchor is among its keys), or None when it is none of these.
         """
         f, lm, p = record.split(_TOK)
+        known = self._entry_keys
+        if f not in known and lm not in known and (not p or known.isdisjoint(p.split("+"))):
+            return None
         own = dict.fromkeys((f, lm))
         allk = dict.fromkeys((f, lm, *(p.split("+") if p else ())))
         own.pop("", None)
@@ -353,10 +365,8 @@ class RuleSet:
         if n:
             entries = list(map(self._tokens.__getitem__, stream.records))
             if any(entries):
-                for i, e in enumerate(entries):
-                    if e is None:
-                        continue
-                    single, starts, _, simple_here, anchored = e
+                for i in compress(range(n), entries):  # the tokens some rule can use, skipped in C
+                    single, starts, _, simple_here, anchored = entries[i]
                     for r in single:
                         found.append(Match(r, i, i + 1, offs[2 * i], offs[2 * i + 1]))
                     for r in starts:
@@ -373,7 +383,7 @@ class RuleSet:
                         any_matcher = True
                         for r in simple_here:
                             simple[r.index] = r
-        for r in self._ix.regex:
+        for r in self._ix.regex if self._regex_any is None or self._regex_any.search(text) else ():
             for m in r.regex.finditer(text):
                 if m.end() > m.start():
                     a, b = _tokens_of(stream, m.start(), m.end())
@@ -385,8 +395,11 @@ class RuleSet:
         if not found:
             return []
         # segment-level conditions, negation, vetoes
-        ff = stream.folded_forms
-        neg = negation_flags(ff) if not _NEG_ANY.isdisjoint(ff) else None
+        neg = None
+        if not _NEG_ANY.isdisjoint(stream.keys):  # the keys hold every folded form: no split needed to rule out
+            ff = stream.folded_forms
+            if not _NEG_ANY.isdisjoint(ff):
+                neg = negation_flags(ff)
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         out: list[Match] = []
         allkeys: frozenset[str] | set[str] | None = None
@@ -459,6 +472,22 @@ class RuleSet:
             rule = self.rules[int(self._matcher.vocab.strings[match_id])]
             out.append(self._match(rule, stream, a, b))
         return out
+
+
+_GROUP_REFS = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|^\(\?[a-zA-Z]")
+
+
+def _any_of(regexes: list[re.Pattern]) -> re.Pattern | None:
+    """One regex that finds something wherever any of ``regexes`` does: most segments match no
+    regex pattern, and one scan of the text says so at about half the cost of one per pattern.
+    None (scan each) when there is at most one, or the patterns cannot be joined safely (group
+    references and inline flags depend on their position)."""
+    if len(regexes) < 2 or any(_GROUP_REFS.search(r.pattern) for r in regexes):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{r.pattern})" for r in regexes), re.IGNORECASE)
+    except re.error:
+        return None
 
 
 class _TokenMemo(dict):

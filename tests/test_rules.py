@@ -173,3 +173,35 @@ def test_a_bad_matcher_pattern_names_its_line():
     bad = SMALL.replace("{LEMMA: forum}", "{LEMMA: {NOPE: 1}}")
     with pytest.raises(QualcodeError, match=r"small.yaml:\d+.*bad matcher pattern"):
         RuleSet(parse_codebook(bad, "small.yaml"))
+
+
+REGEXES = """\
+name: regexes
+codes:
+  - id: it
+    group: tema
+    label: IT
+    patterns:
+      - {regex: "\\\\bIT-?stöd", weight: 0.6}
+  - id: echo
+    group: tema
+    label: Upprepning
+    patterns:
+      - {regex: "\\\\b(\\\\w+) \\\\1\\\\b", weight: 0.5}
+  - id: case
+    group: tema
+    label: Versaler
+    patterns:
+      - {regex: "(?i)\\\\bskype", weight: 0.7}
+"""
+
+
+def test_regex_patterns_fire_alone_together_and_with_backreferences(pipe):
+    """Regexes are scanned together first; a back-reference or an inline flag still works."""
+    rules = RuleSet(parse_codebook(REGEXES, "regexes.yaml"))
+    assert set(run(pipe, rules, "Bra IT-stöd och möten via SKYPE.")) == {"it", "case"}
+    echo = run(pipe, rules, "Det var mycket mycket att göra.")
+    assert set(echo) == {"echo"}
+    text = "Det var mycket mycket att göra."
+    assert text[echo["echo"].start:echo["echo"].end] == "mycket mycket"
+    assert run(pipe, rules, "Inget av det här.") == {}
