@@ -60,6 +60,15 @@ _MAGIC2 = b"QC2\x00"  # format qc2 (still read): keys, offsets, raw texts, then 
 _MAGIC = b"QC3\x00"   # format qc3: keys, offsets, folded token records, then raw texts that differ
 
 
+def _read_offsets(raw: bytes) -> array:
+    """The (start, end) pairs of a cache blob: little-endian uint32, whatever the machine."""
+    offs = array("I")
+    offs.frombytes(raw)
+    if sys.byteorder != "little":
+        offs.byteswap()
+    return offs
+
+
 class TokenStream:
     """One segment's tokens: lower-cased forms, lemmas, compound parts ("" when none) and
     character offsets relative to the segment text (``offsets[2*i]``, ``offsets[2*i+1]``).
@@ -206,10 +215,7 @@ class TokenStream:
         klen = int.from_bytes(data[8:12], "little")
         offs_at = 13 + klen
         body_at = offs_at + 8 * n
-        offs = array("I")
-        offs.frombytes(data[offs_at:body_at])
-        if sys.byteorder != "little":
-            offs.byteswap()
+        offs = _read_offsets(data[offs_at:body_at])
         if n == 0:
             return cls([], [], [], offs, ([], [], []), frozenset(), [])
         texts = data[body_at:].decode("utf-8").split(_REC)
@@ -233,10 +239,7 @@ class TokenStream:
             keys = frozenset(data[13:13 + klen].decode("utf-8").split(_SEP)) if klen else frozenset()
             offs_at = 13 + klen
             body_at = offs_at + 8 * n
-        offs = array("I")
-        offs.frombytes(data[offs_at:body_at])
-        if sys.byteorder != "little":
-            offs.byteswap()
+        offs = _read_offsets(data[offs_at:body_at])
         if n == 0:
             return cls([], [], [], offs, ([], [], []), frozenset())
         texts = data[body_at:].decode("utf-8").split(_REC)

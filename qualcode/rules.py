@@ -245,7 +245,7 @@ class RuleSet:
             self._add_matcher(rule, where)
 
     def _add_matcher(self, rule: Rule, where: str) -> None:
-        tokens = _plain(rule.pattern.value)
+        tokens = rule.pattern.value  # the codebook loader has removed its line marks at every depth
         simple = _simple_token_pattern(tokens)
         if simple is not None:  # fixed token tests: matched here, without loading spaCy
             rule.simple = simple
@@ -257,7 +257,6 @@ class RuleSet:
             import spacy
             from spacy.matcher import Matcher
             self._matcher = Matcher(spacy.blank("sv").vocab)  # Swedish lexical attributes (LOWER, IS_PUNCT …)
-        tokens = _plain(rule.pattern.value)
         try:
             self._matcher.add(str(rule.index), [tokens])
         except Exception as e:  # spaCy validates the pattern here
@@ -513,15 +512,6 @@ många ingen inget inga ingenting någon något några finns fått haft vem vilk
 
 def _common(word: str) -> bool:
     return fold(word) in _FUNCTION_WORDS
-
-
-def _plain(value: Any) -> Any:
-    """The pattern without the loader's line bookkeeping, at every depth."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if k != "__line__"}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _simple_token_pattern(tokens: Any) -> tuple[tuple[str, frozenset[str]], ...] | None:
