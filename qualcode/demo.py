@@ -105,6 +105,8 @@ def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
     sentence_gold = gold.get("sentences", {})
     notes_segments = {(r[1], r[2]): r[0] for r in p.conn.execute(
         "SELECT id, doc, text FROM segments WHERE field = 'notes' AND retired = 0")}
+    cell_segments = {(r[1], r[2]): r[0] for r in p.conn.execute(  # a survey cell is one segment
+        "SELECT id, doc, field FROM segments WHERE field != 'notes' AND retired = 0")}
     rows: list[dict[str, str]] = []
     decided: set[tuple[int, str]] = set()
     covered: set[tuple[str, str]] = set()  # (doc, code) of notes already coded on some sentence
@@ -142,10 +144,9 @@ def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
                 row("add", code, doc=doc, field="notes")
     for key in ("survey", "comments"):
         for (doc, fld), codes in sorted(gold.get(key, {}).items()):
-            seg = p.conn.execute("SELECT id FROM segments WHERE doc = ? AND field = ? AND retired = 0",
-                                 (doc, fld)).fetchone()
+            seg = cell_segments.get((doc, fld))
             for code in sorted(codes):
-                if seg is None or (seg[0], code) not in decided:
+                if seg is None or (seg, code) not in decided:
                     row("add", code, doc=doc, field=fld)
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["segment", "doc", "field", "code", "verdict", "coder"])
