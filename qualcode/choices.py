@@ -218,6 +218,22 @@ def _compile_pattern(p: object) -> _CPattern | None:
     return None
 
 
+def group_fingerprint(codebook: Codebook, group: str = AREA_GROUP) -> str:
+    """What the normaliser's reading of any cell depends on: every code of the group (names,
+    aliases, descriptions, patterns), this module's source and the versions of the fuzzy
+    matcher and the lemmatizer it uses.
+    A choice field whose fingerprint is unchanged need not be read again."""
+    import hashlib
+    import importlib.metadata
+    from pathlib import Path
+    h = hashlib.sha1(Path(__file__).read_bytes())
+    for package in ("rapidfuzz", "simplemma"):
+        h.update(importlib.metadata.version(package).encode())
+    for c in codebook.in_group(group):
+        h.update(b"\x1e" + c.content_key().encode("utf-8"))
+    return h.hexdigest()
+
+
 class ChoiceNormaliser:
     """Reads choice cells against one group of a codebook; build once, call many times."""
 

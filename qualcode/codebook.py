@@ -8,6 +8,7 @@ decisions record it so that a table can always be traced to the codebook it was 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +42,8 @@ class Pattern:
     @property
     def label(self) -> str:
         """The name a suggestion's source carries: ``rule:<label>``."""
-        if self.kind == "matcher":
-            return f"matcher@{self.line}"
+        if self.kind == "matcher":  # by content, not line: an edit elsewhere must not rename it
+            return "matcher=" + json.dumps(self.value, ensure_ascii=False, separators=(",", ":"))
         return f"{self.kind}={self.value}"
 
 
@@ -61,6 +62,16 @@ class Code:
     patterns: tuple[Pattern, ...] = ()
     exclude: tuple[Pattern, ...] = ()
     line: int = 0
+
+    def content_key(self) -> str:
+        """Everything about the code that rules and the choice normaliser read, as one stable
+        string. Line numbers are left out, so that editing one code does not make every code
+        below it look changed."""
+        def pat(p: Pattern) -> list:
+            return [p.kind, p.value, p.weight, list(p.near), list(p.unless), p.label]
+        return json.dumps([self.id, self.label, self.group, self.number, self.short, self.parent, self.description,
+                           self.includes, self.excludes, list(self.aliases), [pat(p) for p in self.patterns],
+                           [pat(p) for p in self.exclude]], ensure_ascii=False, sort_keys=True, default=str)
 
     @property
     def title(self) -> str:

@@ -34,14 +34,37 @@ strings are matched here; others go to spaCy's Matcher.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from itertools import compress
+from pathlib import Path
 from typing import Any, Iterable
 
 from .codebook import Code, Codebook, Pattern
 from .errors import QualcodeError
 from .nlp import _TOK, TokenStream, fold, strip_suffix
+
+# ----------------------------------------------------------------------------- fingerprints
+
+_SOURCE_HASH: str | None = None
+
+
+def code_fingerprint(code: Code, scores: dict[str, float] | None = None) -> str:
+    """What one code's rule suggestions on a segment depend on, besides the segment's tokens:
+    its patterns and exclusions, their scores, and this module's own source (so an upgrade
+    that changes how rules match counts as a change). A code's suggestions depend on no other
+    code, which is what lets a re-suggest after a codebook edit recompute only the codes
+    whose fingerprint changed."""
+    global _SOURCE_HASH
+    if _SOURCE_HASH is None:
+        _SOURCE_HASH = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
+    scores = scores or {}
+    h = hashlib.sha1(f"{_SOURCE_HASH}\x1e{code.content_key()}".encode("utf-8"))
+    for p in code.patterns:
+        h.update(f"\x1e{p.label}\x1f{scores.get(p.label, p.weight)!r}".encode("utf-8"))
+    return h.hexdigest()
+
 
 # ----------------------------------------------------------------------------- negation
 

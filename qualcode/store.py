@@ -160,6 +160,15 @@ MIGRATIONS: list[str] = [
     DROP INDEX suggestions_code;
     CREATE INDEX suggestions_code ON suggestions(code, segment);
     """,
+    # 4: what the stored rule and choice suggestions of a field were computed from, per code (a
+    #    choice field: one row, code ''), so that a re-suggest after a codebook edit recomputes
+    #    only the codes whose rules changed. An import that adds or changes documents deletes
+    #    the rows of the fields it touched (qualcode.importers.write).
+    """
+    CREATE TABLE suggest_state (
+        field TEXT NOT NULL, code TEXT NOT NULL, fingerprint TEXT NOT NULL,
+        PRIMARY KEY (field, code)) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

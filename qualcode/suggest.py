@@ -21,10 +21,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from .codebook import Codebook
+from .choices import group_fingerprint
+from .codebook import AREA_GROUP, Codebook
 from .errors import QualcodeError
 from .nlp import DEFAULT_LEMMATIZER, LEMMATIZERS, Pipeline, PipelineChoice, TokenStream, choose_pipeline
-from .rules import RuleSet
+from .rules import RuleSet, code_fingerprint
 from .store import now
 
 MIN_JUDGED = 10        # judged suggestions before a pattern's precision replaces its weight
@@ -48,6 +49,9 @@ class SuggestSummary:
     models: dict[str, str] = field(default_factory=dict)  # group -> model version used
     confident: int = 0
     by_code: dict[str, int] = field(default_factory=dict)
+    current: int = 0          # segments whose suggestions were up to date and left alone
+    rematched: dict[str, list[str]] = field(default_factory=dict)  # field -> codes re-applied to cached tokens
+    model_stored: int = 0     # model suggestions stored for the scope (model_suggestions: made this run)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -128,16 +132,21 @@ def _check_docs(project: Any, docs: Iterable[str] | None) -> list[str] | None:
 
 def suggest(project: Any, docs: Iterable[str] | None = None, codes: Iterable[str] | None = None,
             model: str | None = None, progress: Callable[[int], None] | None = None,
-            on_total: Callable[[int], None] | None = None, batch_size: int = BATCH, jobs: int = 1) -> SuggestSummary:
-    """Re-suggest codes for the segments in scope (all by default) and store them.
+            on_total: Callable[[int], None] | None = None, batch_size: int = BATCH, jobs: int = 1,
+            force: bool = False) -> SuggestSummary:
+    """Bring the stored suggestions of the segments in scope (all by default) up to date.
 
+    Segments with no cached tokens of this pipeline get every code of their field. On the
+    others only what changed is redone: the codes whose rules changed since the field was last
+    suggested (``suggest_state``), and the choice fields whose code group changed. ``docs``
+    and ``force`` redo everything in scope; ``codes`` narrows the run to those codes.
     ``jobs`` > 1 tokenizes and applies the rules in that many worker processes (forked, so
     they share the loaded lexicon); this process only reads and writes the project.
     """
     if jobs < 1:
         raise QualcodeError(f"jobs must be at least 1 (got {jobs})")
     with _no_gc():
-        return _suggest(project, docs, codes, model, progress, on_total, batch_size, jobs)
+        return _suggest(project, docs, codes, model, progress, on_total, batch_size, jobs, force)
 
 
 @contextmanager
@@ -156,11 +165,48 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass
+class _FieldPlan:
+    """What a run does in one notes/text field."""
+
+    codes: list[str]               # the field's codes in scope: what uncached segments get
+    fingerprints: dict[str, str]   # code -> fingerprint of its rules now
+    rematch: list[str]             # codes to apply again to segments with cached tokens
+    store_filter: list[str] | None  # codes whose stored suggestions those segments replace (None: all)
+
+
+def _read_state(conn: Any) -> dict[str, dict[str, str]]:
+    state: dict[str, dict[str, str]] = {}
+    for fld, code, fp in conn.execute("SELECT field, code, fingerprint FROM suggest_state"):
+        state.setdefault(fld, {})[code] = fp
+    return state
+
+
+def _plan(cb: Codebook, groups: dict[str, list[str]], scores: dict[str, float], wanted_codes: set[str] | None,
+          state: dict[str, dict[str, str]] | None) -> dict[str, _FieldPlan]:
+    """Per rule field: which codes to re-match on cached tokens. ``state`` None: all of them."""
+    plans = {}
+    for name, grps in groups.items():
+        field_codes = [c for c in cb.codes if c.group in grps]
+        fps = {c.id: code_fingerprint(c, scores) for c in field_codes if wanted_codes is None or c.id in wanted_codes}
+        everything = sorted(wanted_codes) if wanted_codes is not None else None
+        stored = state.get(name) if state is not None else None
+        if not stored:  # never suggested here (or a forced run): everything in scope
+            plans[name] = _FieldPlan(list(fps), fps, list(fps), everything)
+            continue
+        changed = [c for c, fp in fps.items() if stored.get(c) != fp]
+        known = {c.id for c in field_codes}
+        removed = [c for c in stored if c and c not in known] if wanted_codes is None else []
+        plans[name] = _FieldPlan(list(fps), fps, changed, changed + removed)
+    return plans
+
+
 def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | None, model: str | None,
              progress: Callable[[int], None] | None, on_total: Callable[[int], None] | None, batch_size: int,
-             jobs: int) -> SuggestSummary:
+             jobs: int, force: bool) -> SuggestSummary:
     refreshed = project.refresh_codebook()
     cb = project.codebook
+    conn = project.conn
     wanted_codes = _check_codes(cb, codes)
     wanted_docs = _check_docs(project, docs)
     lemmatizer = lemmatizer_setting(project)
@@ -168,64 +214,95 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     summary = SuggestSummary(choice.identity, None, cb.version, refreshed[1] if refreshed else [])
     fields = project.fields()
     groups = field_groups(cb, fields)
-    scores = measured_precision(project.conn)
-    rulesets: dict[tuple[str, ...], RuleSet] = {}
+    scores = measured_precision(conn)
+    # a --docs run redoes its documents whatever the state says, and leaves the state alone
+    incremental = not force and wanted_docs is None
+    state = _read_state(conn) if incremental else None
+    plans = _plan(cb, groups, scores, wanted_codes, state)
+    choice_fps = {name: group_fingerprint(cb, f["code_group"] or AREA_GROUP) for name, f in fields.items()
+                  if f["kind"] == "choice" and (f["code_group"] or AREA_GROUP) in cb.groups}
+    redo_choice = {name for name, fp in choice_fps.items()
+                   if not incremental or wanted_codes is not None or (state or {}).get(name, {}).get("") != fp}
+    read_all = sorted([n for n, pl in plans.items() if pl.store_filter is None or pl.store_filter] + list(redo_choice)
+                      + [n for n, f in fields.items() if f["kind"] == "choice" and n not in choice_fps])
 
-    def ruleset_for(fld: str) -> RuleSet:
-        key = tuple(groups.get(fld, ()))
-        rs = rulesets.get(key)
-        if rs is None:
-            ids = [c.id for c in cb.codes if c.group in key and (wanted_codes is None or c.id in wanted_codes)]
-            rs = rulesets[key] = RuleSet(cb, ids, scores)
-        return rs
-
-    # one query for the segments and their cached token blobs (only blobs of this pipeline count)
+    # one query for the segments to look at, with their cached token blobs (only blobs of this
+    # pipeline count): every segment of a field with something to redo, elsewhere those not yet
+    # tokenized by this pipeline
     sql = ("SELECT s.id, s.field, s.start, s.text, f.kind, f.code_group, "
            "CASE WHEN t.pipeline = ? THEN t.data END "
            "FROM segments s JOIN fields f ON f.name = s.field "
-           "LEFT JOIN segment_tokens t ON t.segment = s.id WHERE s.retired = 0")
-    args: list[Any] = [choice.identity]
+           "LEFT JOIN segment_tokens t ON t.segment = s.id WHERE s.retired = 0 "
+           "AND (s.field IN (SELECT value FROM json_each(?)) OR (f.kind != 'choice' AND t.pipeline IS NOT ?))")
+    args: list[Any] = [choice.identity, json.dumps(read_all), choice.identity]
     if wanted_docs is not None:
         sql += " AND s.doc IN (SELECT value FROM json_each(?))"
         args.append(json.dumps(wanted_docs))
-    cur = project.conn.cursor()
+    cur = conn.cursor()
     cur.row_factory = None  # plain tuples: a million sqlite3.Row objects cost seconds
     rows = cur.execute(sql + " ORDER BY s.doc, s.field, s.position", args).fetchall()
-    rule_rows = [(r[0], r[1], r[2], r[3], r[6]) for r in rows if r[4] in RULE_KINDS]
+    todo_rows = [(r[0], r[1], r[2], r[3], None) for r in rows if r[4] in RULE_KINDS and r[6] is None]
+    cached_rows: dict[str, list[tuple]] = {}
+    for r in rows:
+        if r[4] in RULE_KINDS and r[6] is not None:
+            cached_rows.setdefault(r[1], []).append((r[0], r[1], r[2], r[3], r[6]))
     choice_rows = [r for r in rows if r[4] == "choice"]
     del rows
-    summary.segments = len(rule_rows) + len(choice_rows)
+    n_cached = sum(len(v) for k, v in cached_rows.items() if plans[k].rematch)
+    summary.segments = len(todo_rows) + n_cached + len(choice_rows)
+    summary.current = _live_segments(conn, wanted_docs) - summary.segments
     if on_total:
         on_total(summary.segments)
-    code_filter = json.dumps(sorted(wanted_codes)) if wanted_codes is not None else None
     version, stamp = summary.codebook_version, now()
+    rulesets: dict[tuple[str, ...], RuleSet] = {}
 
-    by_field = {fld: ruleset_for(fld) for fld in {r[1] for r in rule_rows}}
-    todo = sum(1 for r in rule_rows if r[4] is None)
-    pipe = Pipeline(choice, lemmatizer) if todo else None
-    batches = [rule_rows[i:i + batch_size] for i in range(0, len(rule_rows), batch_size)]
-    del rule_rows
-    for ids, fresh, out in _run_batches(batches, (by_field, pipe, choice.identity, version, stamp),
-                                        jobs if todo else 1):
-        with project.transaction():
-            if fresh:
-                project.conn.executemany("INSERT OR REPLACE INTO segment_tokens(segment, pipeline, data) "
-                                         "VALUES (?,?,?)", fresh)
-            _store(project.conn, ids, out, "source LIKE 'rule:%'", code_filter, version)
-        summary.tokenized += len(fresh)
-        summary.cached += len(ids) - len(fresh)
-        summary.rule_suggestions += len(out)
-        _count(summary, out)
-        if progress:
-            progress(len(ids))
+    def ruleset(ids: list[str]) -> RuleSet:
+        key = tuple(ids)
+        rs = rulesets.get(key)
+        if rs is None:
+            rs = rulesets[key] = RuleSet(cb, ids, scores)
+        return rs
+
+    def run(rows: list[tuple], by_field: dict[str, RuleSet], store_filter: list[str] | None,
+            pipe: Pipeline | None) -> None:
+        code_filter = json.dumps(store_filter) if store_filter is not None else None
+        batches = [rows[i:i + batch_size] for i in range(0, len(rows), batch_size)]
+        for ids, fresh, out in _run_batches(batches, (by_field, pipe, choice.identity, version, stamp),
+                                            jobs if pipe is not None else 1):
+            with project.transaction():
+                if fresh:
+                    conn.executemany("INSERT OR REPLACE INTO segment_tokens(segment, pipeline, data) "
+                                     "VALUES (?,?,?)", fresh)
+                _store(conn, ids, out, "source LIKE 'rule:%'", code_filter, version)
+            summary.tokenized += len(fresh)
+            summary.cached += len(ids) - len(fresh)
+            if progress:
+                progress(len(ids))
+
+    # segments new to this pipeline: tokenize, and every code of their field
+    tokenized_fields = {r[1] for r in todo_rows}
+    if todo_rows:
+        pipe = Pipeline(choice, lemmatizer)
+        summary.notice = choice.notice
+        run(todo_rows, {f: ruleset(plans[f].codes) for f in tokenized_fields},
+            sorted(wanted_codes) if wanted_codes is not None else None, pipe)
+    del todo_rows
+    # cached segments: only the codes whose rules changed, field by field
+    for fld, frows in cached_rows.items():
+        plan = plans[fld]
+        if plan.rematch or plan.store_filter is None or plan.store_filter:
+            summary.rematched[fld] = list(plan.rematch)
+            run(frows, {fld: ruleset(plan.rematch)}, plan.store_filter, None)
+    del cached_rows
 
     by_choice_field: dict[str, list[Any]] = {}
     for r in choice_rows:
         by_choice_field.setdefault(r[1], []).append(r)
+    code_filter = json.dumps(sorted(wanted_codes)) if wanted_codes is not None else None
     normalisers: dict[str, Any] = {}
     memos: dict[str, dict[str, tuple | None]] = {}  # per group: cell text -> row tail
     for fld, frows in by_choice_field.items():
-        group = frows[0][5] or "fokusomrade"
+        group = frows[0][5] or AREA_GROUP
         if group not in cb.groups:
             raise QualcodeError(f"choice field {fld!r} is bound to group {group!r}, which the codebook does not have")
         if group not in normalisers:  # one per group and run, so its per-text cache serves every batch
@@ -235,22 +312,77 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
             batch = frows[i:i + batch_size]
             out = _choice_rows(normalisers[group], batch, wanted_codes, version, stamp, memos.setdefault(group, {}))
             with project.transaction():
-                _store(project.conn, [r[0] for r in batch], out, "source = 'choice'", code_filter, version)
-            summary.choice_suggestions += len(out)
-            _count(summary, out)
+                _store(conn, [r[0] for r in batch], out, "source = 'choice'", code_filter, version)
             if progress:
                 progress(len(batch))
-    if pipe is not None:
-        summary.notice = choice.notice
-    if project.conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() is not None:
+
+    _save_state(project, plans, choice_fps, redo_choice, wanted_codes, wanted_docs, tokenized_fields)
+    if conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() is not None:
         # a model learned from the decisions suggests beside the rules (qualcode learn)
         from .learn import model_suggestions
         m = model_suggestions(project, docs=wanted_docs, codes=wanted_codes)
         summary.model_suggestions, summary.models = m.suggestions, m.models
-        summary.confident += m.confident
-        for code, n in m.by_code.items():
-            summary.by_code[code] = summary.by_code.get(code, 0) + n
+    _count_stored(conn, summary, wanted_docs, wanted_codes)
     return summary
+
+
+def _save_state(project: Any, plans: dict[str, _FieldPlan], choice_fps: dict[str, str], redo_choice: set[str],
+                wanted_codes: set[str] | None, wanted_docs: list[str] | None, tokenized_fields: set[str]) -> None:
+    """Record what the field's suggestions are now computed from, once the whole field is done.
+
+    Segments first tokenized in a run narrowed to some codes lack the other codes'
+    suggestions, so those codes' state is dropped and the next run fills them in."""
+    rows: list[tuple[str, str, str]] = []
+    stale: list[tuple[str, str]] = []
+    for fld, plan in plans.items():
+        if wanted_codes is not None and fld in tokenized_fields:
+            stale.append((fld, json.dumps(sorted(wanted_codes))))
+        if wanted_docs is None:
+            rows += [(fld, code, fp) for code, fp in plan.fingerprints.items()]
+    if wanted_docs is None and wanted_codes is None:
+        rows += [(fld, "", fp) for fld, fp in choice_fps.items() if fld in redo_choice]
+    with project.transaction() as c:
+        for fld, keep in stale:
+            c.execute("DELETE FROM suggest_state WHERE field = ? AND code NOT IN (SELECT value FROM json_each(?))",
+                      (fld, keep))
+        if wanted_docs is None and wanted_codes is None:  # codes no longer in a field go too
+            c.executemany("DELETE FROM suggest_state WHERE field = ? AND code != ''", [(f,) for f in plans])
+        c.executemany("INSERT INTO suggest_state(field, code, fingerprint) VALUES (?,?,?) "
+                      "ON CONFLICT(field, code) DO UPDATE SET fingerprint = excluded.fingerprint", rows)
+
+
+def _live_segments(conn: Any, docs: list[str] | None) -> int:
+    if docs is None:
+        return conn.execute("SELECT COUNT(*) FROM segments WHERE retired = 0").fetchone()[0]
+    return conn.execute("SELECT COUNT(*) FROM segments WHERE retired = 0 AND doc IN (SELECT value FROM json_each(?))",
+                        (json.dumps(docs),)).fetchone()[0]
+
+
+def _count_stored(conn: Any, summary: SuggestSummary, docs: list[str] | None, codes: set[str] | None) -> None:
+    """The summary's counts are of what is stored for the scope after the run, whatever part
+    of it this run had to redo."""
+    sql = ("SELECT s.code, CASE WHEN s.source = 'choice' THEN 'choice' WHEN s.source LIKE 'model:%' THEN 'model' "
+           "ELSE 'rule' END, COUNT(*), SUM(s.score >= ?) FROM suggestions s "
+           "JOIN segments g ON g.id = s.segment AND g.retired = 0")
+    args: list[Any] = [CONFIDENT]
+    where = []
+    if docs is not None:
+        where.append("g.doc IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(docs))
+    if codes is not None:
+        where.append("s.code IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(sorted(codes)))
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    for code, kind, n, confident in conn.execute(sql + " GROUP BY 1, 2", args):
+        summary.by_code[code] = summary.by_code.get(code, 0) + n
+        summary.confident += confident or 0
+        if kind == "rule":
+            summary.rule_suggestions += n
+        elif kind == "choice":
+            summary.choice_suggestions += n
+        else:
+            summary.model_stored += n
 
 
 # what forked workers inherit: (rule set per field, pipeline, pipeline identity, codebook version, stamp)
@@ -396,12 +528,6 @@ def _store(conn: Any, ids: list[int], out: list[tuple], source_sql: str, code_fi
             f"DO UPDATE SET score = excluded.score, start = excluded.start, end = excluded.end, "
             f"negated = excluded.negated, reason = excluded.reason, candidates = excluded.candidates, "
             f"codebook_version = excluded.codebook_version, created_at = excluded.created_at", list(new.values()))
-
-
-def _count(summary: SuggestSummary, out: list[tuple]) -> None:
-    for row in out:
-        summary.by_code[row[1]] = summary.by_code.get(row[1], 0) + 1
-        summary.confident += row[3] >= CONFIDENT
 
 
 # ----------------------------------------------------------------------------- reading

@@ -156,7 +156,7 @@ def test_exclude_vetoes_only_the_evidence_it_overlaps(pipe, small):
 def test_matcher_and_regex_patterns(pipe, small):
     text = "Vi har ett forum för metodutveckling och bra IT-stöd."
     hits = run(pipe, small, text)
-    assert hits["forum"].source.startswith("rule:matcher@")
+    assert hits["forum"].source.startswith("rule:matcher=[{")
     assert text[hits["forum"].start:hits["forum"].end] == "forum för metodutveckling"
     assert hits["premises"].source == r"rule:regex=\bIT-?stöd"
 

@@ -183,3 +183,131 @@ def test_open_answers_get_their_question_codes_and_notes_the_general_ones(projec
     groups = field_groups(project.codebook, fields)
     assert groups["fraga_2a"] == ["fraga2a"]
     assert groups["notes"] == ["fokusomrade", "tema"]
+
+
+# ----------------------------------------------------------------------------- incremental re-suggest
+
+def _stored(p: Project) -> set[tuple]:
+    """The stored rule and choice suggestions, without their time and codebook stamps."""
+    return {tuple(r) for r in p.conn.execute(
+        "SELECT segment, code, source, score, start, end, negated, reason, candidates FROM suggestions")}
+
+
+def _edit(book: Path, old: str, new: str) -> None:
+    text = book.read_text(encoding="utf-8")
+    assert old in text
+    book.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def own_book(tmp_path: Path) -> Path:
+    book = tmp_path / "book.yaml"
+    shutil.copy(CODEBOOK, book)
+    return book
+
+
+def test_an_edit_of_one_code_redoes_only_that_code_and_matches_a_full_run(tmp_path, notes, own_book, monkeypatch):
+    from qualcode import suggest as sg
+    p = Project.init(tmp_path / "p.db", own_book)
+    p.import_notes(notes)
+    sg.suggest(p)
+    n = len(p.segments())
+
+    # nothing changed: nothing is redone, spaCy is not even loaded
+    def no_spacy(*a, **k):
+        raise AssertionError("spaCy must not run")
+    monkeypatch.setattr(sg, "Pipeline", no_spacy)
+    idle = sg.suggest(p)
+    assert idle.segments == 0 and idle.current == n and idle.rematched == {}
+    assert idle.rule_suggestions == len(_stored(p)) > 0   # the counts are of what is stored
+
+    # three edits at once: a pattern added to one code, one removed from another, a weight changed
+    _edit(own_book, "  - id: ovrigt\n", "  - id: ovrigt\n    patterns:\n      - lemma: kaffe\n")
+    _edit(own_book, "      - part: lön\n", "")
+    _edit(own_book, "      - part: omorganisation\n", "      - {part: omorganisation, weight: 0.55}\n")
+    second = sg.suggest(p)
+    assert sorted(second.rematched["notes"]) == ["lon", "omorganisation", "ovrigt"]
+    incremental = _stored(p)
+    assert ("ovrigt", "rule:lemma=kaffe") in {(r[1], r[2]) for r in incremental}
+    assert not any(r[1] == "lon" and r[2] == "rule:part=lön" for r in incremental)
+    assert 0.55 in {r[3] for r in incremental if r[1] == "omorganisation"}
+
+    forced = sg.suggest(p, force=True)
+    assert forced.cached == n and _stored(p) == incremental
+    p.close()
+
+
+def test_a_code_removed_from_the_codebook_loses_its_suggestions(tmp_path, notes, own_book):
+    from qualcode.suggest import suggest
+    p = Project.init(tmp_path / "p.db", own_book)
+    p.import_notes(notes)
+    suggest(p)
+    assert p.conn.execute("SELECT 1 FROM suggestions WHERE code = 'lon'").fetchone()
+    text = own_book.read_text(encoding="utf-8")
+    start = text.index("  - id: lon\n")
+    end = text.index("  - id:", start + 5)
+    own_book.write_text(text[:start] + text[end:], encoding="utf-8")
+    suggest(p)
+    assert not p.conn.execute("SELECT 1 FROM suggestions WHERE code = 'lon'").fetchone()
+    p.close()
+
+
+def test_a_reimported_note_gets_right_offsets_on_moved_sentences(project, notes):
+    from qualcode.suggest import suggest
+    project.import_notes(notes)
+    suggest(project)
+    path = notes / "b1.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Omorganisationerna tar tid.", "Vi började sent. Omorganisationerna tar tid."), encoding="utf-8")
+    project.import_notes(notes)
+    suggest(project)
+    doc = project.conn.execute("SELECT text FROM documents WHERE id = 'b1'").fetchone()[0]
+    rows = project.conn.execute("SELECT s.code, s.start, s.end FROM suggestions s JOIN segments g "
+                                "ON g.id = s.segment WHERE g.doc = 'b1' AND g.retired = 0").fetchall()
+    spans = {code: doc[a:b] for code, a, b in rows}
+    assert spans["omorganisation"] == "Omorganisationerna" and spans["lokaler"] == "Arbetslokalerna"
+
+
+def test_choice_fields_are_read_again_only_when_their_group_or_cells_change(tmp_path, own_book, monkeypatch):
+    from qualcode import choices
+    from qualcode.suggest import suggest
+    p = Project.init(tmp_path / "p.db", own_book)
+    csv = tmp_path / "survey.csv"
+    csv.write_text("respondent,langst_1\nr1,6\nr2,introduktion\n", encoding="utf-8")
+    p.import_survey(csv, id_column="respondent", choices=["langst_1"])
+    suggest(p)
+    real = choices.ChoiceNormaliser
+    built = []
+    monkeypatch.setattr(choices, "ChoiceNormaliser", lambda *a, **k: built.append(a) or real(*a, **k))
+    _edit(own_book, "      - part: lön\n", "")          # a theme: not a choice code
+    suggest(p)
+    assert built == []
+    csv.write_text("respondent,langst_1\nr1,6\nr2,introduktion\nr3,lokaler\n", encoding="utf-8")
+    p.import_survey(csv, id_column="respondent", choices=["langst_1"])
+    suggest(p)
+    assert len(built) == 1
+    got = {(r[0], r[1]) for r in p.conn.execute(
+        "SELECT g.doc, s.code FROM suggestions s JOIN segments g ON g.id = s.segment")}
+    assert ("r3", "lampliga_lokaler") in got and ("r1", "adm_stod_handlaggare") in got
+    p.close()
+
+
+def test_a_run_narrowed_to_some_codes_leaves_the_others_to_the_next_run(project, notes):
+    from qualcode.suggest import suggest
+    project.import_notes(notes)
+    suggest(project, codes=["omorganisation"])
+    assert {r[0] for r in project.conn.execute("SELECT code FROM suggestions")} == {"omorganisation"}
+    suggest(project)
+    codes = {r[0] for r in project.conn.execute("SELECT code FROM suggestions")}
+    assert {"omorganisation", "lon", "lokaler", "adm_stod_handlaggare"} <= codes
+
+
+def test_force_option_and_summary_in_the_cli(cli, project, notes):
+    project.import_notes(notes)
+    assert cli("suggest").exit_code == 0
+    r = cli("suggest", "--format", "json")
+    data = json.loads(r.stdout)
+    assert r.exit_code == 0 and data["segments"] == 0 and data["current"] > 0 and data["rule_suggestions"] > 0
+    r = cli("suggest", "--force", "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["cached"] == data["segments"] > 0 and data["current"] == 0

@@ -26,15 +26,21 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--save-model", is_flag=True, help="Remember --model as the project's NLP pipeline.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes for tokenizing and rules (the machine's cores are the useful limit).")
+@click.option("--force", is_flag=True,
+              help="Redo every segment in scope, even those whose suggestions are up to date.")
 @output_options(formats=("table", "json"))
 @pass_state
 def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: str | None, save_model: bool,
-            jobs: int, fmt: str, output: str | None) -> None:
-    """Suggest codes for notes and open answers (rules) and choice cells (normaliser)."""
+            jobs: int, force: bool, fmt: str, output: str | None) -> None:
+    """Suggest codes for notes and open answers (rules) and choice cells (normaliser).
+
+    After a codebook edit only the codes whose patterns changed are applied again, from the
+    cached tokens; segments new to the project get every code of their field.
+    """
     project = state.project
     with progress_bar("Suggesting") as bar:
         task = bar.add_task("suggest", total=None)
-        summary = run_suggest(project, docs=_split(docs), codes=_split(codes), model=model, jobs=jobs,
+        summary = run_suggest(project, docs=_split(docs), codes=_split(codes), model=model, jobs=jobs, force=force,
                               on_total=lambda n: bar.update(task, total=n),
                               progress=lambda n: bar.advance(task, n))
     if save_model and model:
@@ -44,11 +50,16 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
         click.echo(summary.notice, err=True)
     for line in summary.codebook_changes:
         click.echo(f"codebook: {line}", err=True)
+    for fld, redone in summary.rematched.items() if not (force or docs) else ():
+        if redone:  # after a codebook edit: which codes it touched
+            shown = ", ".join(redone[:8]) + (f" … ({len(redone)})" if len(redone) > 8 else "")
+            click.echo(f"{fld}: rules applied again for {shown}", err=True)
     rows = [[code, n] for code, n in sorted(summary.by_code.items(), key=lambda kv: (-kv[1], kv[0]))]
     tables = [
         Table("Förslag", ["", ""], [
-            ["segment", summary.segments], ["tokeniserade nu", summary.tokenized],
-            ["från cache", summary.cached], ["regelförslag", summary.rule_suggestions],
+            ["segment bearbetade", summary.segments], ["tokeniserade nu", summary.tokenized],
+            ["från cache", summary.cached], ["redan aktuella", summary.current],
+            ["regelförslag", summary.rule_suggestions],
             ["valförslag", summary.choice_suggestions],
             ["modellförslag" + (f" ({', '.join(summary.models.values())})" if summary.models else ""),
              summary.model_suggestions],

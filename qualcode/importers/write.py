@@ -95,6 +95,7 @@ def write_batch(conn: sqlite3.Connection, batch: ImportBatch) -> ImportReport:
             conn.execute("UPDATE fields SET code_group = ? WHERE name = ?", (group, name))
     existing = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, kind, content_hash FROM documents")}
     stamp = now()
+    touched: set[str] = set()
     for doc in batch.documents:
         old = existing.get(doc.id)
         if old is not None and old[0] != doc.kind:
@@ -115,6 +116,12 @@ def write_batch(conn: sqlite3.Connection, batch: ImportBatch) -> ImportReport:
         conn.executemany("INSERT INTO attributes(doc, name, value) VALUES (?,?,?)",
                          [(doc.id, k, v) for k, v in doc.attributes.items()])
         _write_segments(conn, doc, fresh=old is None, report=report)
+        touched.update(s.field for s in doc.segments)
+    # a choice field's suggestions are redone whole once its cells changed (notes and open
+    # answers need nothing here: new and moved segments have no cached tokens, see suggest)
+    choice = sorted(f for f in touched if batch.fields.get(f, ("",))[0] == "choice")
+    if choice:
+        conn.executemany("DELETE FROM suggest_state WHERE field = ?", [(f,) for f in choice])
     return report
 
 
@@ -128,22 +135,27 @@ def _write_segments(conn: sqlite3.Connection, doc: DocumentRecord, *, fresh: boo
         report.segments_added += len(rows)
         return
     # match old live segments to new ones by (field, text), in order
-    pool: dict[tuple[str, str], list[int]] = {}
-    for sid, fld, th in conn.execute(
-            "SELECT id, field, text_hash FROM segments WHERE doc = ? AND retired = 0 ORDER BY position", (doc.id,)):
-        pool.setdefault((fld, th), []).append(sid)
+    pool: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for sid, fld, th, start in conn.execute(
+            "SELECT id, field, text_hash, start FROM segments WHERE doc = ? AND retired = 0 ORDER BY position",
+            (doc.id,)):
+        pool.setdefault((fld, th), []).append((sid, start))
     for row in rows:
         ids = pool.get((row[1], row[7]))
         if ids:
-            sid = ids.pop(0)
+            sid, start = ids.pop(0)
             conn.execute("UPDATE segments SET position = ?, paragraph = ?, start = ?, end = ? WHERE id = ?",
                          (row[2], row[3], row[4], row[5], sid))
+            if start != row[4]:
+                # its stored suggestions hold document offsets: without cached tokens the next
+                # suggest treats it as new and redoes every code on it
+                conn.execute("DELETE FROM segment_tokens WHERE segment = ?", (sid,))
             report.segments_kept += 1
         else:
             conn.execute(insert, row)
             report.segments_added += 1
     for ids in pool.values():
-        for sid in ids:
+        for sid, _ in ids:
             decided = conn.execute("SELECT 1 FROM decisions WHERE segment = ? LIMIT 1", (sid,)).fetchone()
             if decided:
                 conn.execute("UPDATE segments SET retired = 1 WHERE id = ?", (sid,))
