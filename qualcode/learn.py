@@ -59,7 +59,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from .errors import QualcodeError
-from .nlp import TokenStream
+from .tokens import TokenStream, load_types
 from .store import now
 
 SEED = 0
@@ -132,6 +132,7 @@ def _field_kinds(project: Any) -> dict[str, str]:
 def feature_texts(project: Any, rows: Sequence[Any]) -> list[tuple[str, str]]:
     """(lemma document, raw text) per segment row (needs ``id``, ``field``, ``text``)."""
     kinds = _field_kinds(project)
+    load_types(project.conn)  # what the cached streams' type ids stand for
     streams: dict[int, bytes] = {}
     ids = [r["id"] for r in rows]
     for i in range(0, len(ids), 20000):

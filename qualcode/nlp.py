@@ -17,12 +17,10 @@ splitter needs a form dictionary anyway, so one table serves both and loads once
 know are tried without diacritics ("lonen" -> lön), as compounds (left part + lemma of a
 known head) and finally with a light suffix stripper, so a lemma is never just "unknown".
 
-The token stream of a segment is stored in ``segment_tokens`` as one compact blob (format qc3:
-the segment's folded keys first, then offsets as a uint32 array, then one folded record per
-token and the forms/lemmas/parts as written where folding changed them), so re-applying an
-edited codebook never runs spaCy, never folds again, skips segments whose keys no rule can
-start from without decoding them, and otherwise splits just the records. For the blank
-pipeline only spaCy's tokenizer runs; each distinct lower-cased form is looked up once per process.
+Each segment's tokens are cached in the project as ids of token types (``qualcode.tokens``),
+so re-applying an edited codebook never runs spaCy. For the blank pipeline only spaCy's
+tokenizer runs, with lexemes that compute only the lower-case form; each distinct
+lower-cased form is looked up once per process and becomes a type id.
 """
 
 from __future__ import annotations
@@ -38,226 +36,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .errors import QualcodeError
+from .tokens import _PART, _SEP, FOLD, TokenStream, fold, type_id
 
-CACHE_FORMAT = "qc3"  # bump when the blob layout or the lexicon logic changes
+__all__ = ["FOLD", "TokenStream", "fold"]  # re-exported: where the rest of qualcode finds them
+
+CACHE_FORMAT = "qc4"  # bump when the blob layout (qualcode.tokens) or the lexicon logic changes
 TRAINED_PACKAGES = ("sv_core_news_lg", "sv_core_news_md", "sv_core_news_sm")
 LEMMATIZERS = ("lookup", "simplemma")
 DEFAULT_LEMMATIZER = "lookup"
-
-FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o",
-                      "Å": "a", "Ä": "a", "Ö": "o", "É": "e"})
-
-
-def fold(s: str) -> str:
-    """Lower-case without Swedish diacritics: how every key is compared ("Lönen" ~ "lonen")."""
-    return s.lower().translate(FOLD)
-
-
-# ----------------------------------------------------------------------------- token stream
-
-_SEP, _REC, _PART, _TOK = "\x1f", "\x1e", "+", "\x1d"
-_MAGIC2 = b"QC2\x00"  # format qc2 (still read): keys, offsets, raw texts, then folded texts that differ
-_MAGIC = b"QC3\x00"   # format qc3: keys, offsets, folded token records, then raw texts that differ
-
-
-def _read_offsets(raw: bytes) -> array:
-    """The (start, end) pairs of a cache blob: little-endian uint32, whatever the machine."""
-    offs = array("I")
-    offs.frombytes(raw)
-    if sys.byteorder != "little":
-        offs.byteswap()
-    return offs
-
-
-class TokenStream:
-    """One segment's tokens: lower-cased forms, lemmas, compound parts ("" when none) and
-    character offsets relative to the segment text (``offsets[2*i]``, ``offsets[2*i+1]``).
-
-    The rules compare folded spellings (no diacritics), one record per token
-    (``folded form \\x1d folded lemma \\x1d folded parts``, see ``records``): repeated tokens
-    are then one dictionary look-up each. A stream decoded from the cache splits only those
-    records and its offsets; forms, lemmas and parts as written are unpacked on first use.
-    """
-
-    __slots__ = ("_forms", "_lemmas", "_parts", "offsets", "_ff", "_lf", "_pf", "_keys", "_recs", "_raw", "_n")
-
-    def __init__(self, forms: list[str] | None, lemmas: list[str] | None, parts: list[str] | None, offsets: array,
-                 folded: tuple[list[str], list[str], list[str]] | None = None,
-                 keys: frozenset[str] | set[str] | list[str] | None = None,
-                 records: list[str] | None = None) -> None:
-        self._forms, self._lemmas, self._parts, self.offsets = forms, lemmas, parts, offsets
-        self._ff, self._lf, self._pf = folded if folded is not None else (None, None, None)
-        self._keys = keys
-        self._recs = records
-        self._raw: tuple[int, list[str]] | None = None
-        self._n = len(forms) if forms is not None else len(records or ())
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, TokenStream) and (self.forms, self.lemmas, self.parts, list(self.offsets)) == \
-            (other.forms, other.lemmas, other.parts, list(other.offsets))
-
-    def span(self, i: int) -> tuple[int, int]:
-        return self.offsets[2 * i], self.offsets[2 * i + 1]
-
-    # forms, lemmas and parts as written: of a decoded stream, unpacked on first use
-    @property
-    def forms(self) -> list[str]:
-        if self._forms is None:
-            self._unpack(0)
-        return self._forms  # type: ignore[return-value]
-
-    @property
-    def lemmas(self) -> list[str]:
-        if self._lemmas is None:
-            self._unpack(1)
-        return self._lemmas  # type: ignore[return-value]
-
-    @property
-    def parts(self) -> list[str]:
-        if self._parts is None:
-            self._unpack(2)
-        return self._parts  # type: ignore[return-value]
-
-    def _unpack(self, which: int) -> None:
-        flags, texts = self._raw or (0, [])
-        stored = iter(texts)
-        lists = []
-        for bit in range(3):
-            own = next(stored) if flags & (1 << bit) else None
-            lists.append(own.split(_SEP) if own is not None else None)
-        folded = (self.folded_forms, self.folded_lemmas, self.folded_parts)
-        self._forms, self._lemmas, self._parts = (lst if lst is not None else folded[i] for i, lst in enumerate(lists))
-
-    @property
-    def folded_forms(self) -> list[str]:
-        if self._ff is None:
-            self._ff = _fold_list(self._forms) if self._forms is not None else self._split_records()[0]
-        return self._ff
-
-    @property
-    def folded_lemmas(self) -> list[str]:
-        if self._lf is None:
-            self._lf = _fold_list(self._lemmas) if self._lemmas is not None else self._split_records()[1]
-        return self._lf
-
-    @property
-    def folded_parts(self) -> list[str]:
-        if self._pf is None:
-            self._pf = _fold_list(self._parts) if self._parts is not None else self._split_records()[2]
-        return self._pf
-
-    def _split_records(self) -> tuple[list[str], list[str], list[str]]:
-        recs = self._recs or []
-        if not recs:
-            return [], [], []
-        flat = _SEP.join(recs).replace(_TOK, _SEP).split(_SEP)
-        return flat[0::3], flat[1::3], flat[2::3]
-
-    @property
-    def records(self) -> list[str]:
-        """One string per token, what the rules look up: folded form, lemma and parts joined by \\x1d."""
-        if self._recs is None:
-            self._recs = [f"{f}{_TOK}{lm}{_TOK}{p}" for f, lm, p in
-                          zip(self.folded_forms, self.folded_lemmas, self.folded_parts)]
-        return self._recs
-
-    @property
-    def keys(self) -> frozenset[str] | set[str]:
-        """Every folded form, lemma and compound part of the segment."""
-        if isinstance(self._keys, list):  # as read from the cache blob
-            self._keys = frozenset(self._keys)
-        if self._keys is None:
-            keys = set(self.folded_forms)
-            keys.update(self.folded_lemmas)
-            joined = _PART.join(self.folded_parts)
-            if joined.strip(_PART):
-                keys.update(joined.split(_PART))
-            keys.discard("")
-            self._keys = keys
-        return self._keys
-
-    def encode(self) -> bytes:
-        n = len(self)
-        keys = _SEP.join(sorted(self.keys)).encode("utf-8")
-        folded = (self.folded_forms, self.folded_lemmas, self.folded_parts)
-        flags = 0
-        texts = [_SEP.join(self.records)]
-        for bit, (raw, f) in enumerate(zip((self.forms, self.lemmas, self.parts), folded)):
-            if raw is not f and raw != f:  # stored only when folding changes something
-                flags |= 1 << bit
-                texts.append(_SEP.join(raw))
-        offs = self.offsets if self.offsets.itemsize == 4 else array("I", self.offsets)
-        if sys.byteorder != "little":
-            offs = array("I", offs)
-            offs.byteswap()
-        return b"".join((_MAGIC, n.to_bytes(4, "little"), len(keys).to_bytes(4, "little"), bytes((flags,)), keys,
-                         offs.tobytes(), _REC.join(texts).encode("utf-8")))
-
-    @staticmethod
-    def keys_of(data: bytes) -> list[str]:
-        """The keys of an encoded stream, without decoding the rest (cheap pre-filtering)."""
-        magic = data[:4]
-        if magic != _MAGIC and magic != _MAGIC2:
-            return list(TokenStream.decode(data).keys)
-        klen = int.from_bytes(data[8:12], "little")
-        return data[13:13 + klen].decode("utf-8").split(_SEP) if klen else []
-
-    @classmethod
-    def decode(cls, data: bytes, keys: list[str] | None = None) -> "TokenStream":
-        """A stream from its cache blob (``keys``: its ``keys_of``, when already read)."""
-        magic = data[:4]
-        if magic != _MAGIC:
-            return cls._decode_old(data)
-        n = int.from_bytes(data[4:8], "little")
-        klen = int.from_bytes(data[8:12], "little")
-        offs_at = 13 + klen
-        body_at = offs_at + 8 * n
-        offs = _read_offsets(data[offs_at:body_at])
-        if n == 0:
-            return cls([], [], [], offs, ([], [], []), frozenset(), [])
-        texts = data[body_at:].decode("utf-8").split(_REC)
-        s = cls(None, None, None, offs, None, None, texts[0].split(_SEP))
-        s._n = n
-        s._raw = (data[12], texts[1:])
-        s._keys = keys if keys is not None else (data[13:13 + klen].decode("utf-8").split(_SEP) if klen else [])
-        return s
-
-    @classmethod
-    def _decode_old(cls, data: bytes) -> "TokenStream":
-        """Formats qc1 and qc2 (still read, e.g. by model features of an old project)."""
-        if data[:4] != _MAGIC2:
-            n = int.from_bytes(data[:4], "little")
-            body_at, flags, keys = 4 + 8 * n, -1, None
-            offs_at = 4
-        else:
-            n = int.from_bytes(data[4:8], "little")
-            klen = int.from_bytes(data[8:12], "little")
-            flags = data[12]
-            keys = frozenset(data[13:13 + klen].decode("utf-8").split(_SEP)) if klen else frozenset()
-            offs_at = 13 + klen
-            body_at = offs_at + 8 * n
-        offs = _read_offsets(data[offs_at:body_at])
-        if n == 0:
-            return cls([], [], [], offs, ([], [], []), frozenset())
-        texts = data[body_at:].decode("utf-8").split(_REC)
-        raw = [t.split(_SEP) for t in texts[:3]]
-        if flags < 0:
-            return cls(raw[0], raw[1], raw[2], offs)
-        rest = iter(texts[3:])
-        folded = [next(rest).split(_SEP) if flags & (1 << bit) else raw[bit] for bit in range(3)]
-        return cls(raw[0], raw[1], raw[2], offs, (folded[0], folded[1], folded[2]), keys)
-
-
-def _fold_list(items: list[str]) -> list[str]:
-    if not items:
-        return []
-    joined = _SEP.join(items)
-    folded = joined.translate(FOLD)
-    return items if folded == joined else folded.split(_SEP)
-
 
 # ----------------------------------------------------------------------------- lexicon
 
@@ -658,6 +444,7 @@ class Pipeline:
         self.choice = choice
         if choice.kind == "blank":
             nlp = spacy.blank("sv")
+            _lean_lexemes(nlp.vocab)
             nlp.add_pipe("sentencizer")
             nlp.add_pipe("qualcode_lemmatizer", config={"lemmatizer": lemmatizer})
         else:
@@ -695,36 +482,32 @@ class Pipeline:
         get = entries.get
         cols = [LOWER, IDX, LENGTH, IS_SPACE]
 
-        def miss(h: int) -> tuple:
+        def miss(h: int) -> int:
             low = strings[h]
             form = _clean(low)
-            lemma = lex.lemma(low).lower()
-            parts = lex.parts(form)
-            ff, lf, pf = form.translate(FOLD), lemma.translate(FOLD), parts.translate(FOLD)
-            keys = {ff, lf}
-            if pf:
-                keys.update(pf.split(_PART))
-            keys.discard("")
-            e = entries[h] = (form, lemma, parts, ff, lf, pf, tuple(keys), f"{ff}{_TOK}{lf}{_TOK}{pf}")
-            return e
+            tid = entries[h] = type_id(form, lex.lemma(low).lower(), lex.parts(form))
+            return tid
 
-        empty = TokenStream([], [], [], array("I"), ([], [], []), frozenset(), [])
         for doc in self.nlp.tokenizer.pipe(texts, batch_size=batch_size):
             if not len(doc):
-                yield empty
+                yield TokenStream.from_ids(array("q"), array("I"))
                 continue
             arr = doc.to_array(cols)
             if arr[:, 3].any():
                 arr = arr[arr[:, 3] == 0]
-                if not len(arr):
-                    yield empty
-                    continue
-            ents = [get(h) or miss(h) for h in arr[:, 0].tolist()]
-            forms, lemmas, parts, ff, lf, pf, keys, recs = zip(*ents)
             offs = array("I")
             offs.frombytes(_offsets(arr))
-            yield TokenStream(list(forms), list(lemmas), list(parts), offs, (list(ff), list(lf), list(pf)),
-                              set().union(*keys), list(recs))
+            yield TokenStream.from_ids(array("q", [get(h) or miss(h) for h in arr[:, 0].tolist()]), offs)
+
+
+def _lean_lexemes(vocab: Any) -> None:
+    """Compute only the lexeme attributes the blank path reads (the lower-case form and
+    whether it is space). spaCy otherwise runs two dozen Python functions (shape, like_url,
+    like_num, stop word …) for every word form it has not seen, which in notes full of names,
+    dates and reference numbers was a fifth of the tokenizer's time."""
+    from spacy.attrs import IS_SPACE, LOWER
+    getters = vocab.lex_attr_getters or {}
+    vocab.lex_attr_getters = {attr: f for attr, f in getters.items() if attr in (LOWER, IS_SPACE)}
 
 
 def _offsets(arr: Any) -> bytes:
@@ -735,7 +518,7 @@ def _offsets(arr: Any) -> bytes:
     return out.tobytes()
 
 
-_ENTRIES: dict[str, dict[int, tuple]] = {}  # lemmatizer -> hash of a lower-cased form -> its token entry
+_ENTRIES: dict[str, dict[int, int]] = {}  # lemmatizer -> spaCy hash of a lower-cased form -> its type id
 _STR_CACHE: dict[int, str] = {}
 
 

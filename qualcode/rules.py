@@ -21,15 +21,12 @@ A code is suggested once per segment, with its best piece of evidence: source
 stands inside a negation's scope (still suggested, since talking about a lack is talking
 about the area, but flagged for the reviewer).
 
-Speed: a segment's folded forms, lemmas and parts are one set, stored with its cached tokens
-and intersected (in C) with the set of all keys any rule can start from (a phrase is keyed on
-its longest word that is not a function word); segments with none stop there, before their
-tokens are even decoded (``may_match``). The others are matched token by token through a
-memo: each distinct token record (folded form, lemma, parts) is looked up in the rule
-indexes once per rule set, giving the rules it fires alone, the phrases it starts and the
-phrase positions it can fill, so a segment costs one dictionary look-up per token plus the
-work for the rules that actually fire. Matcher patterns that only test tokens against fixed
-strings are matched here; others go to spaCy's Matcher.
+Speed: a segment's cached tokens are ids of token types (``qualcode.tokens``), and each
+distinct type is looked up in the rule indexes once per rule set, giving the rules it fires
+alone, the phrases it starts and the phrase positions it can fill (None for most types, which
+no rule knows). A segment then costs one dictionary look-up per token, done in C, plus Python
+work only for the tokens some rule can use. Matcher patterns that only test tokens against
+fixed strings are matched here; others go to spaCy's Matcher.
 """
 
 from __future__ import annotations
@@ -43,7 +40,8 @@ from typing import Any, Iterable
 
 from .codebook import Code, Codebook, Pattern
 from .errors import QualcodeError
-from .nlp import _TOK, TokenStream, fold, strip_suffix
+from .nlp import strip_suffix
+from .tokens import TYPES, TokenStream, fold
 
 # ----------------------------------------------------------------------------- fingerprints
 
@@ -158,7 +156,7 @@ class Rule:
         return f"rule:{self.plabel}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     rule: Rule
     tok_start: int
@@ -170,7 +168,7 @@ class Match:
     blocked: str = ""   # why near/unless stopped it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     code: str
     source: str
@@ -192,14 +190,10 @@ class Explanation:
 class _Index:
     lemma: dict[str, list[Rule]] = field(default_factory=dict)
     part: dict[str, list[Rule]] = field(default_factory=dict)
-    phrase: dict[str, list[Rule]] = field(default_factory=dict)
     matcher: dict[str, list[Rule]] = field(default_factory=dict)
     unanchored: list[Rule] = field(default_factory=list)
     regex: list[Rule] = field(default_factory=list)
     phrase_words: dict[str, list[tuple[Rule, int]]] = field(default_factory=dict)  # variant -> (rule, word index)
-
-    def keys(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
-        return frozenset(self.lemma), frozenset(self.part), frozenset(self.phrase), frozenset(self.matcher)
 
 
 class RuleSet:
@@ -225,15 +219,12 @@ class RuleSet:
                                 score=scores.get(p.label, p.weight) if not exclude else 0.0)
                     self.rules.append(rule)
                     self._index(rule, codebook)
-        self._lemma_keys, self._part_keys, self._phrase_keys, self._matcher_keys = self._ix.keys()
-        # every key some rule can start from; a segment with none of them needs no closer look
-        self.anchor_keys = self._lemma_keys | self._part_keys | self._phrase_keys | self._matcher_keys
-        self.scans_text = bool(self._ix.regex or self._ix.unanchored)
         self._regex_any = _any_of([r.regex for r in self._ix.regex if r.regex is not None])
         # every key a token can be looked up by in _token_entry: a token with none of them (most
         # tokens, and every one-off token such as a reference number) is nothing to any rule
+        self._cond_words = frozenset().union(*(r.near | r.unless for r in self.rules))
         self._entry_keys = frozenset(self._ix.lemma) | frozenset(self._ix.part) | \
-            frozenset(self._ix.phrase_words) | frozenset(self._ix.matcher)
+            frozenset(self._ix.phrase_words) | frozenset(self._ix.matcher) | _NEG_ANY | self._cond_words
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -256,11 +247,6 @@ class RuleSet:
             for j, variants in enumerate(rule.words):
                 for k in variants:
                     self._ix.phrase_words.setdefault(k, []).append((rule, j))
-            # any word of a phrase is a necessary condition: pre-filter on the rarest, guessed as the
-            # longest word that is not a function word ("gå in till" -> gå, not till)
-            anchor = min(range(len(words)), key=lambda j: (_common(words[j]), -len(words[j]), j))
-            for k in rule.words[anchor]:
-                self._ix.phrase.setdefault(k, []).append(rule)
         elif p.kind == "regex":
             rule.regex = re.compile(p.value, re.IGNORECASE)
             self._ix.regex.append(rule)
@@ -305,15 +291,6 @@ class RuleSet:
             self._ix.unanchored.append(rule)
 
     # ---------------------------------------------------------------- applying
-    def may_match(self, keys: Iterable[str], text: str) -> bool:
-        """False when no rule can fire on a segment with these keys (``TokenStream.keys``) and
-        text: its stream then need not even be decoded."""
-        if not self.anchor_keys.isdisjoint(keys) or self._ix.unanchored:
-            return True
-        if self._regex_any is not None:
-            return self._regex_any.search(text) is not None
-        return any(r.regex.search(text) for r in self._ix.regex)
-
     def apply(self, stream: TokenStream, text: str) -> list[Hit]:
         """The codes suggested for one segment, best evidence first."""
         if not len(stream) and not self._ix.regex:
@@ -333,18 +310,19 @@ class RuleSet:
         live = [m for m in matches if not m.vetoed_by and not m.blocked and not m.rule.exclude]
         return Explanation(tokens, matches, _hits(live) if live else [])
 
-    def _token_entry(self, record: str) -> tuple | None:
-        """What one token (folded form, lemma, parts) can start or continue: computed once per
-        distinct token and rule set, so a segment costs a dictionary look-up per token.
+    def _token_entry(self, tid: int) -> tuple | None:
+        """What one token type (folded form, lemma, parts) can start or continue: computed once
+        per type and rule set, so a segment costs a dictionary look-up per token.
 
         (rules matching the token alone, phrase rules whose first word it is, the (rule, word
         index) pairs of later phrase words it matches, simple matcher rules anchored on it,
-        whether any matcher anchor is among its keys), or None when it is none of these.
+        whether any matcher anchor is among its keys, whether it is a negation word, the near /
+        unless words among its keys), or None when it is none of these.
         """
-        f, lm, p = record.split(_TOK)
-        known = self._entry_keys
-        if f not in known and lm not in known and (not p or known.isdisjoint(p.split("+"))):
+        t = TYPES[tid]
+        if self._entry_keys.isdisjoint(t.keys):
             return None
+        f, lm, p = t.ff, t.lf, t.pf
         own = dict.fromkeys((f, lm))
         allk = dict.fromkeys((f, lm, *(p.split("+") if p else ())))
         own.pop("", None)
@@ -374,21 +352,29 @@ class RuleSet:
                 for r in rules:
                     if r.simple is not None:
                         simple[r.index] = r
-        if not (single or starts or later or any_matcher):
+        negation = f in _NEG_ANY
+        cond = self._cond_words & t.keys
+        if not (single or starts or later or any_matcher or negation or cond):
             return None
-        return tuple(single.values()), tuple(starts.values()), frozenset(later), tuple(simple.values()), any_matcher
+        return (tuple(single.values()), tuple(starts.values()), frozenset(later), tuple(simple.values()), any_matcher,
+                negation, cond)
 
     def _matches(self, stream: TokenStream, text: str, keep_all: bool = False) -> list[Match]:
         n = len(stream)
         found: list[Match] = []
         offs = stream.offsets
-        any_matcher = False
+        any_matcher = negated = False
         simple: dict[int, Rule] = {}
+        cond: set[str] = set()  # the near / unless words in the segment
         if n:
-            entries = list(map(self._tokens.__getitem__, stream.records))
+            entries = list(map(self._tokens.__getitem__, stream.ids))
             if any(entries):
                 for i in compress(range(n), entries):  # the tokens some rule can use, skipped in C
-                    single, starts, _, simple_here, anchored = entries[i]
+                    single, starts, _, simple_here, anchored, negation, words = entries[i]
+                    if negation:
+                        negated = True
+                    if words:
+                        cond |= words
                     for r in single:
                         found.append(Match(r, i, i + 1, offs[2 * i], offs[2 * i + 1]))
                     for r in starts:
@@ -417,23 +403,16 @@ class RuleSet:
         if not found:
             return []
         # segment-level conditions, negation, vetoes
-        neg = None
-        if not _NEG_ANY.isdisjoint(stream.keys):  # the keys hold every folded form: no split needed to rule out
-            ff = stream.folded_forms
-            if not _NEG_ANY.isdisjoint(ff):
-                neg = negation_flags(ff)
+        neg = negation_flags(stream.folded_forms) if negated else None
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         out: list[Match] = []
-        allkeys: frozenset[str] | set[str] | None = None
         for m in found:
             rule = m.rule
             if rule.near or rule.unless:
-                if allkeys is None:
-                    allkeys = stream.keys
                 p = rule.pattern
-                if rule.near and rule.near.isdisjoint(allkeys):
+                if rule.near and rule.near.isdisjoint(cond):
                     m.blocked = f"none of near={list(p.near)} in segment"
-                elif rule.unless and not rule.unless.isdisjoint(allkeys):
+                elif rule.unless and not rule.unless.isdisjoint(cond):
                     m.blocked = f"unless={list(p.unless)} in segment"
                 if m.blocked:
                     if keep_all:
@@ -513,28 +492,15 @@ def _any_of(regexes: list[re.Pattern]) -> re.Pattern | None:
 
 
 class _TokenMemo(dict):
-    """Token record -> its entry, computed on first sight."""
+    """Token type id -> its entry, computed on first sight."""
 
     def __init__(self, compute: Any) -> None:
         super().__init__()
         self._compute = compute
 
-    def __missing__(self, record: str) -> Any:
-        value = self[record] = self._compute(record)
+    def __missing__(self, tid: int) -> Any:
+        value = self[tid] = self._compute(tid)
         return value
-
-
-# Swedish function words: a phrase is pre-filtered on another of its words when it has one
-_FUNCTION_WORDS = frozenset(fold(w) for w in """
-och i att det som en på är av för med till den har de inte om ett han men var jag sig från vi så kan man
-när år säga hon under efter upp också hade två än andra få eller vad mycket skulle då vara detta ut in
-där bara alla nu mellan ny nya blir bli blivit göra gör gjort gå går fler mer mindre bra hög lite samma
-många ingen inget inga ingenting någon något några finns fått haft vem vilken min sin dem dessa denna
-""".split())
-
-
-def _common(word: str) -> bool:
-    return fold(word) in _FUNCTION_WORDS
 
 
 def _simple_token_pattern(tokens: Any) -> tuple[tuple[str, frozenset[str]], ...] | None:

@@ -160,14 +160,18 @@ MIGRATIONS: list[str] = [
     DROP INDEX suggestions_code;
     CREATE INDEX suggestions_code ON suggestions(code, segment);
     """,
-    # 4: what the stored rule and choice suggestions of a field were computed from, per code (a
-    #    choice field: one row, code ''), so that a re-suggest after a codebook edit recomputes
-    #    only the codes whose rules changed. An import that adds or changes documents deletes
-    #    the rows of the fields it touched (qualcode.importers.write).
+    # 4: the word types of the token cache's format qc4; and what the stored suggestions of a
+    #    field were computed from, per code (a choice field: one row, code ''), so that a
+    #    re-suggest after a codebook edit redoes only the codes whose rules changed. An import
+    #    that adds or changes survey cells deletes its choice fields' rows
+    #    (qualcode.importers.write).
     """
     CREATE TABLE suggest_state (
         field TEXT NOT NULL, code TEXT NOT NULL, fingerprint TEXT NOT NULL,
         PRIMARY KEY (field, code)) WITHOUT ROWID;
+    -- the word types that cached token streams (format qc4) refer to by id (qualcode.tokens)
+    CREATE TABLE token_types (
+        id INTEGER PRIMARY KEY, form TEXT NOT NULL, lemma TEXT NOT NULL, parts TEXT NOT NULL);
     """,
 ]
 

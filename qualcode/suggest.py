@@ -27,6 +27,7 @@ from .errors import QualcodeError
 from .nlp import DEFAULT_LEMMATIZER, LEMMATIZERS, Pipeline, PipelineChoice, TokenStream, choose_pipeline
 from .rules import RuleSet, code_fingerprint
 from .store import now
+from .tokens import load_types, type_rows
 
 MIN_JUDGED = 10        # judged suggestions before a pattern's precision replaces its weight
 CONFIDENT = 0.5        # below this a suggestion is a hint (DESIGN.md)
@@ -267,9 +268,12 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
             pipe: Pipeline | None) -> None:
         code_filter = json.dumps(store_filter) if store_filter is not None else None
         batches = [rows[i:i + batch_size] for i in range(0, len(rows), batch_size)]
-        for ids, fresh, out in _run_batches(batches, (by_field, pipe, choice.identity, version, stamp),
-                                            jobs if pipe is not None else 1):
+        for ids, fresh, out, types in _run_batches(batches, (by_field, pipe, choice.identity, version, stamp),
+                                                   jobs if pipe is not None else 1):
             with project.transaction():
+                if types:  # before the streams that use them
+                    conn.executemany("INSERT OR IGNORE INTO token_types(id, form, lemma, parts) VALUES (?,?,?,?)",
+                                     types)
                 if fresh:
                     conn.executemany("INSERT OR REPLACE INTO segment_tokens(segment, pipeline, data) "
                                      "VALUES (?,?,?)", fresh)
@@ -279,6 +283,9 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
             if progress:
                 progress(len(ids))
 
+    if todo_rows or n_cached:
+        _STORED.clear()
+        _STORED.update(load_types(conn))  # what cached streams refer to, and what need not be stored again
     # segments new to this pipeline: tokenize, and every code of their field
     tokenized_fields = {r[1] for r in todo_rows}
     if todo_rows:
@@ -389,8 +396,9 @@ def _count_stored(conn: Any, summary: SuggestSummary, docs: list[str] | None, co
 _CONTEXT: tuple[dict[str, RuleSet], Pipeline | None, str, str, str] | None = None
 
 
-def _run_batches(batches: list[list[tuple]], context: tuple, jobs: int) -> Iterator[tuple[list[int], list, list]]:
-    """(segment ids, fresh token rows, suggestion rows) per batch, in order."""
+def _run_batches(batches: list[list[tuple]], context: tuple,
+                 jobs: int) -> Iterator[tuple[list[int], list, list, list]]:
+    """What ``_work_batch`` returns, per batch, in order."""
     global _CONTEXT
     _CONTEXT = context
     _BLOBS.clear()
@@ -413,25 +421,32 @@ _BLOBS: dict[str, bytes] = {}                   # text -> its encoded token stre
 _HITS: dict[tuple[str, str], list[tuple]] = {}  # (field, text) -> its hits as row middles, this run
 
 
-def _work_batch(batch: list[tuple]) -> tuple[list[int], list, list]:
+def _work_batch(batch: list[tuple]) -> tuple[list[int], list, list, list]:
     """Tokenize what has no cached stream, then apply the rules; pure computation, no SQL.
 
-    Identical texts are common (survey cells such as "Nej" or "Vet ej", repeated note lines),
-    and a text's tokens and hits in a field depend on nothing else, so each distinct text is
+    Returns (segment ids, fresh token rows, suggestion rows, token types to store). Identical
+    texts are common (survey cells such as "Nej" or "Vet ej", repeated note lines), and a
+    text's tokens and hits in a field depend on nothing else, so each distinct text is
     tokenized, encoded and matched once per run (``_BLOBS``, ``_HITS``).
     """
     assert _CONTEXT is not None
     by_field, pipe, identity, version, stamp = _CONTEXT
     streams: dict[str, TokenStream] = {}
-    blobs: dict[str, bytes] = {}
     fresh: list[tuple[int, str, bytes]] = []
+    types: list[tuple] = []
     todo = [r for r in batch if r[4] is None]
     if todo:
         assert pipe is not None
         new = list(dict.fromkeys(r[3] for r in todo if r[3] not in _BLOBS))
+        blobs: dict[str, bytes] = {}
+        seen: set[int] = set()
         for text, stream in zip(new, pipe.process(new)):
             streams[text] = stream
             blobs[text] = stream.encode()
+            seen.update(stream.ids)
+        seen -= _STORED
+        _STORED.update(seen)
+        types = type_rows(seen)
         if len(_BLOBS) < MEMO_MAX:
             _BLOBS.update(blobs)
         fresh = [(r[0], identity, blobs.get(r[3]) or _BLOBS[r[3]]) for r in todo]
@@ -439,26 +454,19 @@ def _work_batch(batch: list[tuple]) -> tuple[list[int], list, list]:
     for seg, fld, start, text, data in batch:
         hits = _HITS.get((fld, text))
         if hits is None:
-            rs = by_field[fld]
-            stream = streams.get(text) if data is None else None
-            if stream is not None and not rs.may_match(stream.keys, text):
-                hits = []  # as for a cached stream: no rule can start anywhere in it
-            elif stream is None:
-                if data is None:
-                    data = blobs.get(text) or _BLOBS[text]
-                keys = TokenStream.keys_of(data)
-                if not rs.may_match(keys, text):
-                    hits = []
-                else:
-                    stream = TokenStream.decode(data, keys)
-            if hits is None:
-                hits = [(h.code, h.source, h.score, h.start, h.end, int(h.negated), h.reason)
-                        for h in rs.apply(stream, text)]
+            stream = streams.get(text)
+            if stream is None:
+                stream = TokenStream.decode(data if data is not None else _BLOBS[text])
+            hits = [(h.code, h.source, h.score, h.start, h.end, int(h.negated), h.reason)
+                    for h in by_field[fld].apply(stream, text)]
             if len(_HITS) < MEMO_MAX:
                 _HITS[(fld, text)] = hits
         for code, source, score, a, b, neg, reason in hits:
             out.append((seg, code, source, score, start + a, start + b, neg, reason, None, version, stamp))
-    return [r[0] for r in batch], fresh, out
+    return [r[0] for r in batch], fresh, out, types
+
+
+_STORED: set[int] = set()  # token type ids the project holds (or this run has sent to it)
 
 
 def _choice_rows(norm: Any, rows: list[tuple], wanted_codes: set[str] | None, version: str, stamp: str,
@@ -583,6 +591,7 @@ def explain(project: Any, segment: int, model: str | None = None) -> dict[str, A
     choice = pipeline_choice(project, model)
     if row["data"] is not None and row["pipeline"] == choice.identity:
         stream, used = TokenStream.decode(row["data"]), "cache"
+        load_types(project.conn, stream.ids)
     else:
         stream, used = next(iter(Pipeline(choice, lemmatizer_setting(project)).process([row["text"]]))), "pipeline"
     groups = field_groups(cb, project.fields()).get(row["field"], list(cb.groups))

@@ -126,12 +126,42 @@ def test_streams_cached_in_the_previous_format_still_read():
     assert s.folded_forms == ["lonefragan", "ar"] and "lon" in s.keys
 
 
-def test_a_decoded_stream_gives_forms_as_written_and_folded_records():
+def test_a_decoded_stream_gives_forms_as_written_and_folded():
     s = TokenStream(["lönen", "är"], ["lön", "vara"], ["", ""], array("I", [0, 5, 6, 8]))
-    back = TokenStream.decode(s.encode())
-    assert back.records == ["lonen\x1dlon\x1d", "ar\x1dvara\x1d"]
+    blob = s.encode()
+    assert len(blob) == 8 + 16 * 2   # a type id and two offsets per token, nothing spelled out
+    back = TokenStream.decode(blob)
+    assert back.folded_forms == ["lonen", "ar"] and back.folded_lemmas == ["lon", "vara"]
     assert back.forms == ["lönen", "är"] and back.lemmas == ["lön", "vara"] and back.parts == ["", ""]
     assert set(back.keys) == {"lonen", "lon", "ar", "vara"}
+
+
+def test_a_projects_token_cache_reads_back_in_a_fresh_process(tmp_path, monkeypatch):
+    """The streams refer to word types by id; the types live in the project, so a new process
+    (here: the type registry emptied) reads the cache back exactly."""
+    from qualcode import Project, tokens
+    from qualcode.suggest import suggest
+    from .conftest import CODEBOOK
+    monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\nid: a\n---\nLönefrågan diskuterades länge. Arbetslokalerna är trånga.\n",
+                                encoding="utf-8")
+    p = Project.init(tmp_path / "p.db", CODEBOOK)
+    p.import_notes(notes)
+    suggest(p)
+    blobs = [r[0] for r in p.conn.execute("SELECT data FROM segment_tokens ORDER BY segment")]
+    before = [TokenStream.decode(b) for b in blobs]
+    before = [(s.forms, s.lemmas, s.parts, list(s.offsets)) for s in before]
+    monkeypatch.setattr(tokens, "TYPES", {})
+    monkeypatch.setattr(tokens, "_IDS", {})
+    with pytest.raises(LookupError, match="not loaded"):
+        TokenStream.decode(blobs[0]).forms
+    tokens.load_types(p.conn)
+    after = [TokenStream.decode(b) for b in blobs]
+    assert [(s.forms, s.lemmas, s.parts, list(s.offsets)) for s in after] == before
+    assert "lön+fråga" in after[0].parts and "lokal" in after[1].keys
+    p.close()
 
 
 def test_repeated_texts_get_the_same_tokens_and_suggestions_as_when_each_is_processed(tmp_path, monkeypatch):
