@@ -19,6 +19,7 @@ from typing import Callable
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from .codebook import AREA_GROUP
 from .errors import QualcodeError
 from .evaluate import Comparison, compare, read_gold
 from .project import Project
@@ -100,13 +101,24 @@ def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
     """The gold as a review sheet, as a careful assistant would fill it in: accept or reject
     each suggestion, and add what none suggested. Notes are judged sentence by sentence where
     the corpus says which sentence carries a code; document-level gold without a matching
-    sentence is added as a document row."""
+    sentence is added as a document row.
+
+    A survey answer the gold leaves uncoded and no suggestion touched is rejected for every
+    code of its field's groups — how an assistant's sheet says "I read this and nothing
+    applies" — so that ``learn`` counts it as a reviewed negative. Tallies count accepted and
+    added codes only, so no table changes."""
+    from .suggest import field_groups
     fields = p.fields()
     sentence_gold = gold.get("sentences", {})
     notes_segments = {(r[1], r[2]): r[0] for r in p.conn.execute(
         "SELECT id, doc, text FROM segments WHERE field = 'notes' AND retired = 0")}
-    cell_segments = {(r[1], r[2]): r[0] for r in p.conn.execute(  # a survey cell is one segment
-        "SELECT id, doc, field FROM segments WHERE field != 'notes' AND retired = 0")}
+    cell_segments: dict[tuple[str, str], int] = {}   # a survey cell is one segment
+    answered: set[int] = set()                        # ... with something written in it
+    for seg, doc, fld, blank in p.conn.execute(
+            "SELECT id, doc, field, trim(text) = '' FROM segments WHERE field != 'notes' AND retired = 0"):
+        cell_segments[(doc, fld)] = seg
+        if not blank:
+            answered.add(seg)
     rows: list[dict[str, str]] = []
     decided: set[tuple[int, str]] = set()
     covered: set[tuple[str, str]] = set()  # (doc, code) of notes already coded on some sentence
@@ -148,6 +160,16 @@ def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
             for code in sorted(codes):
                 if seg is None or (seg, code) not in decided:
                     row("add", code, doc=doc, field=fld)
+    suggested = {seg for seg, _ in decided}
+    groups = field_groups(p.codebook, fields)
+    for (doc, fld), seg in sorted(cell_segments.items()):
+        source = _cell_gold(gold, fld)
+        if source is None or source.get((doc, fld)) or seg in suggested or seg not in answered:
+            continue
+        cell_groups = groups.get(fld) or [fields[fld]["code_group"] or AREA_GROUP]
+        for grp in cell_groups:
+            for code in p.codebook.in_group(grp):
+                row("reject", code.id, seg)
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["segment", "doc", "field", "code", "verdict", "coder"])
         w.writeheader()

@@ -4,6 +4,9 @@ The researcher gets what she pastes into her report without assembling commands:
 codes in the interviews overall and by each categorical attribute, mentions per open-answer
 field, the choice tables of every set of alternative columns (langst_1..3 together, with their
 combined totals), the distribution of respondents over their attributes, and a chart for each.
+A choice table never pools two surveys: when the respondents with a cell in a set of choice
+columns carry more than one value of the survey attribute (``enkat``, given at import with
+``--set enkat=ht2018``), the set gets one table per survey, each over its own respondents.
 All tables go into one XLSX and one DOCX, each also as CSV and Markdown; index.md and
 index.html list everything with the unreviewed-suggestion count, so she sees whether the
 folder is final.
@@ -22,6 +25,7 @@ from .output import Table, markdown_table, render_text, write_docx, write_xlsx
 from .project import Project
 
 MAX_CATEGORIES = 20
+SURVEY_ATTRIBUTE = "enkat"   # the attribute that tells surveys apart (README: import survey --set enkat=…)
 
 
 @dataclass
@@ -67,6 +71,20 @@ def choice_sets(project: Project) -> list[list[str]]:
     return list(sets.values())
 
 
+def survey_values(project: Project, fields: list[str], attribute: str = SURVEY_ATTRIBUTE) -> list[str]:
+    """The values of ``attribute`` among respondents with a live cell in ``fields`` ('' = blank or absent).
+
+    More than one value means the fields hold answers from several surveys, which a table must
+    not pool."""
+    marks = ",".join("?" * len(fields))
+    rows = project.conn.execute(
+        f"SELECT DISTINCT COALESCE(a.value, '') FROM documents d "
+        f"LEFT JOIN attributes a ON a.doc = d.id AND a.name = ? "
+        f"WHERE d.kind = 'response' AND EXISTS (SELECT 1 FROM segments s WHERE s.doc = d.id "
+        f"AND s.retired = 0 AND s.field IN ({marks}))", [attribute, *fields])
+    return sorted({r[0] for r in rows}, key=lambda v: (v == "", _natural(v)))
+
+
 def _natural(name: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
 
@@ -76,7 +94,11 @@ def _slug(text: str) -> str:
 
 
 def build_report(project: Project, folder: str | Path, *, coder: str | None = None,
-                 include_suggestions: bool = False, lang: str = "sv") -> Report:
+                 include_suggestions: bool = False, lang: str = "sv",
+                 survey_attribute: str | None = SURVEY_ATTRIBUTE) -> Report:
+    """Write the report folder. ``survey_attribute`` names the document attribute that tells
+    surveys apart; a set of choice columns answered in several surveys gets one table per value
+    (None: pool them, as a single-survey project always is)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     (out / "charts").mkdir(exist_ok=True)
@@ -103,10 +125,23 @@ def build_report(project: Project, folder: str | Path, *, coder: str | None = No
             rep.sections.append(_section(out, f"respondents_{attr}", [t], None, None))
 
     for fields in choice_sets(project):
-        res_c = T.choice(project, fields, **kw)
         stem = re.sub(r"[_\-\s]*\d+$", "", fields[0]) or fields[0]
-        rep.sections.append(_section(out, f"choice_{stem}", T.choice_tables(res_c, lang), res_c.unreviewed,
-                                     lambda p, r=res_c: charts.choice_chart(r, p, lang)))
+        values = survey_values(project, fields, survey_attribute) if survey_attribute else []
+        if len(values) < 2:
+            res_c = T.choice(project, fields, **kw)
+            rep.sections.append(_section(out, f"choice_{stem}", T.choice_tables(res_c, lang), res_c.unreviewed,
+                                         lambda p, r=res_c: charts.choice_chart(r, p, lang)))
+            continue
+        for value in values:   # one survey's respondents per table, never a pooled Total
+            res_c = T.choice(project, fields, where={survey_attribute: value}, **kw)
+            shown = value or T.labels(lang)["unknown"]
+            scope = f"{survey_attribute}={shown}"
+            tables = T.choice_tables(res_c, lang)
+            for t in tables:
+                t.title = f"{t.title} ({scope})"
+            rep.sections.append(_section(out, f"choice_{stem}_{survey_attribute}_{value or 'saknas'}", tables,
+                                         res_c.unreviewed,
+                                         lambda p, r=res_c, s=scope: charts.choice_chart(r, p, lang, title=s)))
 
     fields_meta = project.fields()
     for name, meta in sorted(fields_meta.items(), key=lambda kv: _natural(kv[0])):

@@ -3,11 +3,14 @@
 
 On the demo corpus: import, ``suggest`` (rules and choices), record the gold as the decisions of
 coder ``facit`` for a deterministic half of the interview notes and of the 2016–17 survey
-comments (every other document in id order), ``learn`` from those decisions, apply the model,
+comments (every other document in id order) — the demo's review sheet, in which an answer the
+gold leaves uncoded and no rule touched is rejected for every code of its group, so ``learn``
+sees it as a reviewed negative — ``learn`` from those decisions, apply the model,
 and compare document-level F1 on the other half (notes: per interview; comments: per answer
 cell) — first with the rule rows only, then with rule and model rows (score >= 0.5 either way,
-as ``qualcode.evaluate.compare`` reads them). Prints the margin, and how many model-only
-suggestions (no confident rule row for that unit and code) the gold confirms.
+as ``qualcode.evaluate.compare`` reads them). Prints the margin, the false positives of each,
+and how many model-only suggestions (no confident rule row for that unit and code) the gold
+confirms.
 
     python scripts/eval_learn.py [--seed N] [--compare-classifiers] [--curve F.png] [--bench] [--check]
 
@@ -108,7 +111,7 @@ def run(seed: int = 0, classifier: str = "svm", curve: Path | None = None, say=p
                             units=m["units"]) for k, m in materials.items()}
         result = {}
         say(f"\n{'material':10} {'units':>5}  {'rules F1':>8} {'P':>6} {'R':>6}  {'rules+model F1':>14} "
-            f"{'P':>6} {'R':>6}  {'margin':>7}  model-only confirmed/claimed")
+            f"{'P':>6} {'R':>6}  {'margin':>7}  {'FP':>7}  model-only confirmed/claimed")
         for k, m in materials.items():
             rules_pred = _predicted(p, m["fields"], m["groups"], False, m["by_field"])
             model_pred = _predicted(p, m["fields"], m["groups"], True, m["by_field"])
@@ -125,14 +128,16 @@ def run(seed: int = 0, classifier: str = "svm", curve: Path | None = None, say=p
                          "margin": round(a.f1 - b.f1, 4), "model_only_confirmed": confirmed,
                          "model_only_claimed": claimed}
             say(f"{k:10} {before[k].units:>5}  {b.f1:8.3f} {b.precision:6.3f} {b.recall:6.3f}  {a.f1:14.3f} "
-                f"{a.precision:6.3f} {a.recall:6.3f}  {a.f1 - b.f1:+7.3f}  {confirmed}/{claimed}")
+                f"{a.precision:6.3f} {a.recall:6.3f}  {a.f1 - b.f1:+7.3f}  {f'{b.fp}→{a.fp}':>7}  "
+                f"{confirmed}/{claimed}")
         both_b = _merge(before.values())
         both_a = _merge(after.values())
         result["overall"] = {"rules_f1": round(both_b.f1, 4), "rules_model_f1": round(both_a.f1, 4),
                              "margin": round(both_a.f1 - both_b.f1, 4),
                              "model_only_confirmed": sum(result[k]["model_only_confirmed"] for k in materials)}
         say(f"{'both':10} {'':>5}  {both_b.f1:8.3f} {'':>6} {'':>6}  {both_a.f1:14.3f} {'':>6} {'':>6}  "
-            f"{both_a.f1 - both_b.f1:+7.3f}  {result['overall']['model_only_confirmed']} confirmed")
+            f"{both_a.f1 - both_b.f1:+7.3f}  {f'{both_b.fp}→{both_a.fp}':>7}  "
+            f"{result['overall']['model_only_confirmed']} confirmed")
         say(f"\nmargin (rules+model − rules, document-level F1 on the held-out half): "
             f"notes {result['notes']['margin']:+.3f}, comments {result['comments']['margin']:+.3f}, "
             f"overall {result['overall']['margin']:+.3f}; model-only suggestions confirmed by the gold: "

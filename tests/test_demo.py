@@ -87,3 +87,32 @@ def test_a_figure_the_data_does_not_support_fails_the_check(demo_dir: Path, tmp_
                                   "--coder", GOLD_CODER])
     assert r.exit_code == 1
     assert "22" in r.output
+
+
+def test_answers_the_gold_leaves_uncoded_are_reviewed_negatives_for_learn(demo_dir: Path):
+    """An answer nothing applies to (no gold code, no suggestion) is recorded as facit's rejects,
+    so `learn` trains on it as a negative, and no tally or review queue notices."""
+    from qualcode.demo import COMMENT_FIELDS, OPEN_FIELDS, gold_sets
+    from qualcode.learn import training_sets
+    gold = gold_sets()
+    with Project.open(demo_dir / "qualcode.db") as p:
+        uncoded = {(r[1], r[2]): r[0] for r in p.conn.execute(
+            f"SELECT g.id, g.doc, g.field FROM segments g WHERE g.retired = 0 AND trim(g.text) != '' "
+            f"AND g.field IN ({','.join('?' * (len(COMMENT_FIELDS) + len(OPEN_FIELDS)))}) "
+            "AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.segment = g.id)", [*COMMENT_FIELDS, *OPEN_FIELDS])
+            if not gold["survey"].get((r[1], r[2])) and not gold["comments"].get((r[1], r[2]))}
+        assert len(uncoded) >= 20   # "Spännande arbetsuppgifter." (trivs), "Vet ej." (fraga_2b), …
+        assert uncoded[("ht2017-058", "trivs")]
+        sets = training_sets(p, GOLD_CODER)
+        for (doc, fld), seg in uncoded.items():
+            ts = sets[p.fields()[fld]["code_group"]]
+            i = ts.segments.index(seg)
+            assert {c: ys[i] for c, ys in ts.labels.items()} == dict.fromkeys(ts.codes, 0), (doc, fld)
+        verdicts = {r[0] for r in p.conn.execute(
+            f"SELECT DISTINCT verdict FROM latest_decisions WHERE coder = ? "
+            f"AND segment IN ({','.join('?' * len(uncoded))})", [GOLD_CODER, *uncoded.values()])}
+        assert verdicts == {"reject"}
+        mentions = tally.mentions(p, fields=COMMENT_FIELDS, coder=GOLD_CODER)
+        assert mentions.unreviewed == 0
+        counted = sum(r["count"] for r in mentions.rows)
+    assert counted == sum(len(codes) for codes in gold["comments"].values())

@@ -177,11 +177,16 @@ def quotes_cmd(state: State, code: str, by: tuple[str, ...], limit: int | None, 
 @click.option("--coder", default=None)
 @click.option("--include-suggestions", is_flag=True)
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--survey-attribute", default="enkat", show_default=True, metavar="ATTR",
+              help="The attribute that tells surveys apart: choice tables are made per value, never pooled "
+                   "(give '' to pool).")
 @pass_state
-def report_cmd(state: State, out_dir: str, coder: str | None, include_suggestions: bool, lang: str) -> None:
+def report_cmd(state: State, out_dir: str, coder: str | None, include_suggestions: bool, lang: str,
+               survey_attribute: str) -> None:
     """Every standard table and chart of the project in one folder, with index.md and index.html."""
     from ..report import build_report
-    rep = build_report(state.project, out_dir, coder=coder, include_suggestions=include_suggestions, lang=lang)
+    rep = build_report(state.project, out_dir, coder=coder, include_suggestions=include_suggestions, lang=lang,
+                       survey_attribute=survey_attribute or None)
     click.echo(f"wrote {len(rep.tables)} tables and {len(rep.charts)} charts to {out_dir} "
                f"(index: {rep.index_md}, {rep.index_html})")
 
