@@ -52,7 +52,6 @@ class SuggestSummary:
     by_code: dict[str, int] = field(default_factory=dict)
     current: int = 0          # segments whose suggestions were up to date and left alone
     rematched: dict[str, list[str]] = field(default_factory=dict)  # field -> codes re-applied to cached tokens
-    model_stored: int = 0     # model suggestions stored for the scope (model_suggestions: made this run)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -222,10 +221,16 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     plans = _plan(cb, groups, scores, wanted_codes, state)
     choice_fps = {name: group_fingerprint(cb, f["code_group"] or AREA_GROUP) for name, f in fields.items()
                   if f["kind"] == "choice" and (f["code_group"] or AREA_GROUP) in cb.groups}
+    for name, f in fields.items():
+        group = f["code_group"] or AREA_GROUP
+        if f["kind"] == "choice" and group not in cb.groups:
+            raise QualcodeError(f"choice field {name!r} is bound to group {group!r}, which the codebook does not have")
     redo_choice = {name for name, fp in choice_fps.items()
                    if not incremental or wanted_codes is not None or (state or {}).get(name, {}).get("") != fp}
-    read_all = sorted([n for n, pl in plans.items() if pl.store_filter is None or pl.store_filter] + list(redo_choice)
-                      + [n for n, f in fields.items() if f["kind"] == "choice" and n not in choice_fps])
+    # choice cells are read row by row only in a run narrowed to some documents or codes;
+    # otherwise a whole field at a time, by distinct text (_redo_choice_field)
+    scoped = wanted_docs is not None or wanted_codes is not None
+    read_all = sorted([n for n, pl in plans.items() if _has_work(pl)] + (sorted(redo_choice) if scoped else []))
 
     # one query for the segments to look at, with their cached token blobs (only blobs of this
     # pipeline count): every segment of a field with something to redo, elsewhere those not yet
@@ -233,9 +238,11 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     sql = ("SELECT s.id, s.field, s.start, s.text, f.kind, f.code_group, "
            "CASE WHEN t.pipeline = ? THEN t.data END "
            "FROM segments s JOIN fields f ON f.name = s.field "
-           "LEFT JOIN segment_tokens t ON t.segment = s.id WHERE s.retired = 0 "
-           "AND (s.field IN (SELECT value FROM json_each(?)) OR (f.kind != 'choice' AND t.pipeline IS NOT ?))")
-    args: list[Any] = [choice.identity, json.dumps(read_all), choice.identity]
+           "LEFT JOIN segment_tokens t ON t.segment = s.id "
+           "WHERE s.field IN (SELECT value FROM json_each(?)) AND s.retired = 0 "
+           "AND (s.field IN (SELECT value FROM json_each(?)) OR t.pipeline IS NOT ?)")
+    looked_at = sorted(set(plans) | (redo_choice if scoped else set()))
+    args: list[Any] = [choice.identity, json.dumps(looked_at), json.dumps(read_all), choice.identity]
     if wanted_docs is not None:
         sql += " AND s.doc IN (SELECT value FROM json_each(?))"
         args.append(json.dumps(wanted_docs))
@@ -249,8 +256,11 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
             cached_rows.setdefault(r[1], []).append((r[0], r[1], r[2], r[3], r[6]))
     choice_rows = [r for r in rows if r[4] == "choice"]
     del rows
-    n_cached = sum(len(v) for k, v in cached_rows.items() if plans[k].rematch)
-    summary.segments = len(todo_rows) + n_cached + len(choice_rows)
+    n_cached = sum(len(v) for k, v in cached_rows.items() if _has_work(plans[k]))
+    whole_choice = {} if scoped else {f: n for f, n in conn.execute(
+        "SELECT field, COUNT(*) FROM segments WHERE retired = 0 AND field IN (SELECT value FROM json_each(?)) "
+        "GROUP BY field", (json.dumps(sorted(redo_choice)),))}
+    summary.segments = len(todo_rows) + n_cached + len(choice_rows) + sum(whole_choice.values())
     summary.current = _live_segments(conn, wanted_docs) - summary.segments
     if on_total:
         on_total(summary.segments)
@@ -278,6 +288,8 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
                     conn.executemany("INSERT OR REPLACE INTO segment_tokens(segment, pipeline, data) "
                                      "VALUES (?,?,?)", fresh)
                 _store(conn, ids, out, "source LIKE 'rule:%'", code_filter, version)
+            summary.rule_suggestions += len(out)
+            _count(summary, out)
             summary.tokenized += len(fresh)
             summary.cached += len(ids) - len(fresh)
             if progress:
@@ -297,29 +309,43 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     # cached segments: only the codes whose rules changed, field by field
     for fld, frows in cached_rows.items():
         plan = plans[fld]
-        if plan.rematch or plan.store_filter is None or plan.store_filter:
+        if _has_work(plan):
             summary.rematched[fld] = list(plan.rematch)
             run(frows, {fld: ruleset(plan.rematch)}, plan.store_filter, None)
     del cached_rows
 
+    normalisers: dict[str, Any] = {}
+    memos: dict[str, dict[str, tuple | None]] = {}  # per group: cell text -> row tail
+
+    def normaliser(group: str) -> Any:  # one per group and run, so its per-text cache serves every field
+        if group not in normalisers:
+            from . import choices
+            normalisers[group] = choices.ChoiceNormaliser(cb, group)
+        return normalisers[group]
+
+    for fld, n in whole_choice.items():
+        group = fields[fld]["code_group"] or AREA_GROUP
+        with project.transaction():
+            made = _redo_choice_field(conn, fld, normaliser(group), memos.setdefault(group, {}), version, stamp)
+        for code, (k, sure) in made.items():
+            summary.choice_suggestions += k
+            summary.confident += sure
+            summary.by_code[code] = summary.by_code.get(code, 0) + k
+        if progress:
+            progress(n)
     by_choice_field: dict[str, list[Any]] = {}
     for r in choice_rows:
         by_choice_field.setdefault(r[1], []).append(r)
     code_filter = json.dumps(sorted(wanted_codes)) if wanted_codes is not None else None
-    normalisers: dict[str, Any] = {}
-    memos: dict[str, dict[str, tuple | None]] = {}  # per group: cell text -> row tail
     for fld, frows in by_choice_field.items():
         group = frows[0][5] or AREA_GROUP
-        if group not in cb.groups:
-            raise QualcodeError(f"choice field {fld!r} is bound to group {group!r}, which the codebook does not have")
-        if group not in normalisers:  # one per group and run, so its per-text cache serves every batch
-            from .choices import ChoiceNormaliser
-            normalisers[group] = ChoiceNormaliser(cb, group)
         for i in range(0, len(frows), batch_size):
             batch = frows[i:i + batch_size]
-            out = _choice_rows(normalisers[group], batch, wanted_codes, version, stamp, memos.setdefault(group, {}))
+            out = _choice_rows(normaliser(group), batch, wanted_codes, version, stamp, memos.setdefault(group, {}))
             with project.transaction():
                 _store(conn, [r[0] for r in batch], out, "source = 'choice'", code_filter, version)
+            summary.choice_suggestions += len(out)
+            _count(summary, out)
             if progress:
                 progress(len(batch))
 
@@ -329,8 +355,59 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
         from .learn import model_suggestions
         m = model_suggestions(project, docs=wanted_docs, codes=wanted_codes)
         summary.model_suggestions, summary.models = m.suggestions, m.models
-    _count_stored(conn, summary, wanted_docs, wanted_codes)
+        summary.confident += m.confident
+        for code, k in m.by_code.items():
+            summary.by_code[code] = summary.by_code.get(code, 0) + k
     return summary
+
+
+def _has_work(plan: _FieldPlan) -> bool:
+    """Whether a field's cached segments need the rules again (some code to redo or to drop)."""
+    return plan.store_filter is None or bool(plan.store_filter)
+
+
+def _redo_choice_field(conn: Any, fld: str, norm: Any, memo: dict[str, tuple | None], version: str,
+                       stamp: str) -> dict[str, list[int]]:
+    """Bring a whole choice field's suggestions up to date, one distinct cell text at a time.
+
+    A choice suggestion depends on the cell's text only, and a field of 100k cells holds a few
+    hundred distinct texts: each is read by the normaliser once, compared with what its cells
+    hold now (one grouped query), and only the cells of texts whose reading changed are
+    rewritten, in SQL. Returns, per code, the field's suggestions afterwards and how many of
+    them are confident."""
+    cells: dict[str, int] = {}
+    old: dict[str, tuple | None] = {}
+    mixed: set[str] = set()  # cells of one text that hold different suggestions (or some none)
+    for text, code, score, reason, candidates, n in conn.execute(
+            "SELECT g.text, s.code, s.score, s.reason, s.candidates, COUNT(*) FROM segments g "
+            "LEFT JOIN suggestions s ON s.segment = g.id AND s.source = 'choice' "
+            "WHERE g.field = ? AND g.retired = 0 GROUP BY 1, 2, 3, 4, 5", (fld,)):
+        if text in cells:
+            mixed.add(text)
+        cells[text] = cells.get(text, 0) + n
+        old[text] = (code, "choice", score, reason, candidates) if code is not None else None
+    new = {text: _choice_tail(norm, text, None, memo) for text in cells}
+    changed = [(text, *(tail or (None,) * 5)) for text, tail in new.items() if text in mixed or old[text] != tail]
+    if changed:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS qc_choice_tails (text TEXT PRIMARY KEY, code TEXT, "
+                     "source TEXT, score REAL, reason TEXT, candidates TEXT)")
+        conn.execute("DELETE FROM temp.qc_choice_tails")
+        conn.executemany("INSERT INTO temp.qc_choice_tails VALUES (?,?,?,?,?,?)", changed)
+        conn.execute("DELETE FROM suggestions WHERE source = 'choice' AND segment IN (SELECT g.id FROM segments g "
+                     "JOIN temp.qc_choice_tails t ON t.text = g.text WHERE g.field = ? AND g.retired = 0)", (fld,))
+        conn.execute(f"INSERT INTO suggestions({_COLS}) SELECT g.id, t.code, t.source, t.score, g.start, "
+                     f"g.start + length(g.text), 0, t.reason, t.candidates, ?, ? FROM segments g "
+                     f"JOIN temp.qc_choice_tails t ON t.text = g.text "
+                     f"WHERE g.field = ? AND g.retired = 0 AND t.code IS NOT NULL", (version, stamp, fld))
+        conn.execute("DELETE FROM temp.qc_choice_tails")
+    made: dict[str, list[int]] = {}
+    for text, n in cells.items():
+        tail = new[text]
+        if tail:
+            counts = made.setdefault(tail[0], [0, 0])
+            counts[0] += n
+            counts[1] += n if tail[2] >= CONFIDENT else 0
+    return made
 
 
 def _save_state(project: Any, plans: dict[str, _FieldPlan], choice_fps: dict[str, str], redo_choice: set[str],
@@ -365,31 +442,10 @@ def _live_segments(conn: Any, docs: list[str] | None) -> int:
                         (json.dumps(docs),)).fetchone()[0]
 
 
-def _count_stored(conn: Any, summary: SuggestSummary, docs: list[str] | None, codes: set[str] | None) -> None:
-    """The summary's counts are of what is stored for the scope after the run, whatever part
-    of it this run had to redo."""
-    sql = ("SELECT s.code, CASE WHEN s.source = 'choice' THEN 'choice' WHEN s.source LIKE 'model:%' THEN 'model' "
-           "ELSE 'rule' END, COUNT(*), SUM(s.score >= ?) FROM suggestions s "
-           "JOIN segments g ON g.id = s.segment AND g.retired = 0")
-    args: list[Any] = [CONFIDENT]
-    where = []
-    if docs is not None:
-        where.append("g.doc IN (SELECT value FROM json_each(?))")
-        args.append(json.dumps(docs))
-    if codes is not None:
-        where.append("s.code IN (SELECT value FROM json_each(?))")
-        args.append(json.dumps(sorted(codes)))
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    for code, kind, n, confident in conn.execute(sql + " GROUP BY 1, 2", args):
-        summary.by_code[code] = summary.by_code.get(code, 0) + n
-        summary.confident += confident or 0
-        if kind == "rule":
-            summary.rule_suggestions += n
-        elif kind == "choice":
-            summary.choice_suggestions += n
-        else:
-            summary.model_stored += n
+def _count(summary: SuggestSummary, out: list[tuple]) -> None:
+    for row in out:
+        summary.by_code[row[1]] = summary.by_code.get(row[1], 0) + 1
+        summary.confident += row[3] >= CONFIDENT
 
 
 # what forked workers inherit: (rule set per field, pipeline, pipeline identity, codebook version, stamp)
@@ -472,24 +528,30 @@ _STORED: set[int] = set()  # token type ids the project holds (or this run has s
 def _choice_rows(norm: Any, rows: list[tuple], wanted_codes: set[str] | None, version: str, stamp: str,
                  memo: dict[str, tuple | None] | None = None) -> list:
     """Suggestion rows for choice cells. Cells repeat a lot, so each distinct text's row tail
-    (code, score, reason, candidates as JSON) is made once per run (``memo``)."""
+    is made once per run (``memo``)."""
     memo = {} if memo is None else memo
     out = []
     for seg, _, start, text, *_ in rows:
-        tail = memo.get(text, _MISSING)
-        if tail is _MISSING:
-            res = norm.normalise(text)
-            if res.code is None or (wanted_codes is not None and res.code not in wanted_codes):
-                tail = None
-            else:
-                tail = (res.code, "choice", float(res.score), res.reason,
-                        json.dumps(list(res.candidates), ensure_ascii=False))
-            if len(memo) < 500_000:
-                memo[text] = tail
+        tail = _choice_tail(norm, text, wanted_codes, memo)
         if tail is not None:
             code, source, score, reason, candidates = tail
             out.append((seg, code, source, score, start, start + len(text), 0, reason, candidates, version, stamp))
     return out
+
+
+def _choice_tail(norm: Any, text: str, wanted_codes: set[str] | None, memo: dict[str, tuple | None]) -> tuple | None:
+    """(code, source, score, reason, candidates as JSON) of a cell's text, None if it names no code
+    (in scope); memoised per text."""
+    tail = memo.get(text, _MISSING)
+    if tail is _MISSING:
+        res = norm.normalise(text)
+        tail = None if res.code is None else (res.code, "choice", float(res.score), res.reason,
+                                              json.dumps(list(res.candidates), ensure_ascii=False))
+        if len(memo) < 500_000:
+            memo[text] = tail
+    if tail is not None and wanted_codes is not None and tail[0] not in wanted_codes:
+        return None
+    return tail
 
 
 _MISSING: Any = object()
