@@ -475,17 +475,23 @@ class Pipeline:
             yield stream_from_doc(doc)
 
     def _process_blank(self, texts: Iterable[str], batch_size: int) -> Iterator[TokenStream]:
-        from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
+        from spacy.attrs import IDX, LENGTH, LOWER
         lex = shared_lexicon(self.lemmatizer)
         strings = self.nlp.vocab.strings
         entries = _ENTRIES.setdefault(self.lemmatizer, {})
         get = entries.get
-        cols = [LOWER, IDX, LENGTH, IS_SPACE]
+        cols = [LOWER, IDX, LENGTH]
 
         def miss(h: int) -> int:
             low = strings[h]
-            form = _clean(low)
-            tid = entries[h] = type_id(form, lex.lemma(low).lower(), lex.parts(form))
+            if low.isspace():
+                tid = _SPACE  # whitespace runs are tokens to spaCy, not to the rules
+            elif not any(map(str.isalpha, low)):  # numbers, dates, punctuation: no lemma to look up
+                tid = type_id(_clean(low), low, "")
+            else:
+                form = _clean(low)
+                tid = type_id(form, lex.lemma(low).lower(), lex.parts(form))
+            entries[h] = tid
             return tid
 
         for doc in self.nlp.tokenizer.pipe(texts, batch_size=batch_size):
@@ -493,11 +499,17 @@ class Pipeline:
                 yield TokenStream.from_ids(array("q"), array("I"))
                 continue
             arr = doc.to_array(cols)
-            if arr[:, 3].any():
-                arr = arr[arr[:, 3] == 0]
+            ids = [get(h) or miss(h) for h in arr[:, 0].tolist()]
+            if _SPACE in ids:
+                keep = [i != _SPACE for i in ids]
+                ids = [i for i in ids if i != _SPACE]
+                arr = arr[keep]
             offs = array("I")
             offs.frombytes(_offsets(arr))
-            yield TokenStream.from_ids(array("q", [get(h) or miss(h) for h in arr[:, 0].tolist()]), offs)
+            yield TokenStream.from_ids(array("q", ids), offs)
+
+
+_SPACE = 1 << 64  # not a type id (those are signed 64-bit): marks a whitespace token
 
 
 def _lean_lexemes(vocab: Any) -> None:

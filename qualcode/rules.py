@@ -35,6 +35,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -143,17 +144,18 @@ class Rule:
     near: frozenset[str] = frozenset()              # folded near / unless words
     unless: frozenset[str] = frozenset()
     plabel: str = ""                                # the pattern's label, computed once
+    source: str = ""                                # what its suggestions' source says: rule:<label>
+    shown_score: float = 0.0                        # the score as stored (4 decimals)
 
     def __post_init__(self) -> None:
         self.plabel = self.pattern.label
+        self.source = f"rule:{self.plabel}"
+        self.shown_score = round(self.score, 4)
 
     @property
     def label(self) -> str:
         return ("exclude:" if self.exclude else "") + self.plabel
 
-    @property
-    def source(self) -> str:
-        return f"rule:{self.plabel}"
 
 
 @dataclass(slots=True)
@@ -317,11 +319,13 @@ class RuleSet:
         (rules matching the token alone, phrase rules whose first word it is, the (rule, word
         index) pairs of later phrase words it matches, simple matcher rules anchored on it,
         whether any matcher anchor is among its keys, whether it is a negation word, the near /
-        unless words among its keys), or None when it is none of these.
+        unless words among its keys, whether a match can start at it). Most types are none of
+        these and share ``_NOTHING``; of the rest, most only continue phrases ("stöd" in
+        "administrativt stöd") and are looked at only from the phrase's first word.
         """
         t = TYPES[tid]
         if self._entry_keys.isdisjoint(t.keys):
-            return None
+            return _NOTHING
         f, lm, p = t.ff, t.lf, t.pf
         own = dict.fromkeys((f, lm))
         allk = dict.fromkeys((f, lm, *(p.split("+") if p else ())))
@@ -355,42 +359,36 @@ class RuleSet:
         negation = f in _NEG_ANY
         cond = self._cond_words & t.keys
         if not (single or starts or later or any_matcher or negation or cond):
-            return None
+            return _NOTHING
         return (tuple(single.values()), tuple(starts.values()), frozenset(later), tuple(simple.values()), any_matcher,
-                negation, cond)
+                negation, cond, bool(single or starts or any_matcher))
 
     def _matches(self, stream: TokenStream, text: str, keep_all: bool = False) -> list[Match]:
         n = len(stream)
         found: list[Match] = []
         offs = stream.offsets
-        any_matcher = negated = False
+        any_matcher = False
         simple: dict[int, Rule] = {}
-        cond: set[str] = set()  # the near / unless words in the segment
+        entries: list[tuple] = []
         if n:
             entries = list(map(self._tokens.__getitem__, stream.ids))
-            if any(entries):
-                for i in compress(range(n), entries):  # the tokens some rule can use, skipped in C
-                    single, starts, _, simple_here, anchored, negation, words = entries[i]
-                    if negation:
-                        negated = True
-                    if words:
-                        cond |= words
-                    for r in single:
-                        found.append(Match(r, i, i + 1, offs[2 * i], offs[2 * i + 1]))
-                    for r in starts:
-                        m = len(r.words)
-                        if i + m > n:
-                            continue
-                        for j in range(1, m):
-                            e2 = entries[i + j]
-                            if e2 is None or (r.index << 10 | j) not in e2[2]:
-                                break
-                        else:
-                            found.append(Match(r, i, i + m, offs[2 * i], offs[2 * (i + m) - 1]))
-                    if anchored:
-                        any_matcher = True
-                        for r in simple_here:
-                            simple[r.index] = r
+            for i in compress(range(n), map(_DRIVES, entries)):  # where a match can start, found in C
+                single, starts, _, simple_here, anchored = entries[i][:5]
+                for r in single:
+                    found.append(Match(r, i, i + 1, offs[2 * i], offs[2 * i + 1]))
+                for r in starts:
+                    m = len(r.words)
+                    if i + m > n:
+                        continue
+                    for j in range(1, m):
+                        if (r.index << 10 | j) not in entries[i + j][2]:
+                            break
+                    else:
+                        found.append(Match(r, i, i + m, offs[2 * i], offs[2 * (i + m) - 1]))
+                if anchored:
+                    any_matcher = True
+                    for r in simple_here:
+                        simple[r.index] = r
         for r in self._ix.regex if self._regex_any is None or self._regex_any.search(text) else ():
             for m in r.regex.finditer(text):
                 if m.end() > m.start():
@@ -403,12 +401,15 @@ class RuleSet:
         if not found:
             return []
         # segment-level conditions, negation, vetoes
-        neg = negation_flags(stream.folded_forms) if negated else None
+        neg = negation_flags(stream.folded_forms) if any(map(_NEGATION, entries)) else None
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         out: list[Match] = []
+        cond: frozenset[str] | None = None  # the near / unless words in the segment
         for m in found:
             rule = m.rule
             if rule.near or rule.unless:
+                if cond is None:
+                    cond = frozenset().union(*map(_COND, entries))
                 p = rule.pattern
                 if rule.near and rule.near.isdisjoint(cond):
                     m.blocked = f"none of near={list(p.near)} in segment"
@@ -491,6 +492,10 @@ def _any_of(regexes: list[re.Pattern]) -> re.Pattern | None:
         return None
 
 
+_NOTHING = ((), (), frozenset(), (), False, False, frozenset(), False)  # a token no rule can use
+_NEGATION, _COND, _DRIVES = itemgetter(5), itemgetter(6), itemgetter(7)
+
+
 class _TokenMemo(dict):
     """Token type id -> its entry, computed on first sight."""
 
@@ -537,6 +542,11 @@ def _tokens_of(stream: TokenStream, start: int, end: int) -> tuple[int, int]:
 
 
 def _hits(matches: list[Match]) -> list[Hit]:
+    if len(matches) == 1:  # the common case: one piece of evidence in the segment
+        m = matches[0]
+        rule = m.rule
+        return [Hit(rule.code, rule.source, rule.shown_score, m.start, m.end, m.negated,
+                    f"{rule.plabel}@{m.start}-{m.end}{' (negated)' if m.negated else ''}")]
     by_code: dict[str, list[Match]] = {}
     for m in matches:
         ms = by_code.get(m.rule.code)
@@ -557,7 +567,7 @@ def _hits(matches: list[Match]) -> list[Hit]:
             seen.add(key)
             evidence.append(f"{m.rule.plabel}@{m.start}-{m.end}{' (negated)' if m.negated else ''}")
         rule = best.rule
-        hits.append(Hit(code, rule.source, round(rule.score, 4), best.start, best.end, best.negated,
+        hits.append(Hit(code, rule.source, rule.shown_score, best.start, best.end, best.negated,
                         "; ".join(evidence[:5])))
     if len(hits) > 1:
         hits.sort(key=lambda h: (-h.score, h.code))
