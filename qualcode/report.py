@@ -4,9 +4,10 @@ The researcher gets what she pastes into her report without assembling commands:
 codes in the interviews overall and by each categorical attribute, mentions per open-answer
 field, the choice tables of every set of alternative columns (langst_1..3 together, with their
 combined totals), the distribution of respondents over their attributes, and a chart for each.
-A choice table never pools two surveys: when the respondents with a cell in a set of choice
-columns carry more than one value of the survey attribute (``enkat``, given at import with
-``--set enkat=ht2018``), the set gets one table per survey, each over its own respondents.
+A table never pools two surveys: when the respondents with a cell in a set of choice columns
+carry more than one value of the survey attribute (``enkat``, given at import with
+``--set enkat=ht2018``), the set gets one table per survey, each over its own respondents; so
+do the tables of respondents by attribute (a survey that lacks the attribute gets none).
 All tables go into one XLSX and one DOCX, each also as CSV and Markdown; index.md and
 index.html list everything with the unreviewed-suggestion count, so she sees whether the
 folder is final.
@@ -71,17 +72,19 @@ def choice_sets(project: Project) -> list[list[str]]:
     return list(sets.values())
 
 
-def survey_values(project: Project, fields: list[str], attribute: str = SURVEY_ATTRIBUTE) -> list[str]:
-    """The values of ``attribute`` among respondents with a live cell in ``fields`` ('' = blank or absent).
+def survey_values(project: Project, fields: list[str] | None, attribute: str = SURVEY_ATTRIBUTE) -> list[str]:
+    """The values of ``attribute`` among respondents with a live cell in ``fields`` (None: all
+    respondents); '' = blank or absent.
 
     More than one value means the fields hold answers from several surveys, which a table must
     not pool."""
-    marks = ",".join("?" * len(fields))
-    rows = project.conn.execute(
-        f"SELECT DISTINCT COALESCE(a.value, '') FROM documents d "
-        f"LEFT JOIN attributes a ON a.doc = d.id AND a.name = ? "
-        f"WHERE d.kind = 'response' AND EXISTS (SELECT 1 FROM segments s WHERE s.doc = d.id "
-        f"AND s.retired = 0 AND s.field IN ({marks}))", [attribute, *fields])
+    sql = ("SELECT DISTINCT COALESCE(a.value, '') FROM documents d "
+           "LEFT JOIN attributes a ON a.doc = d.id AND a.name = ? WHERE d.kind = 'response'")
+    if fields is not None:
+        marks = ",".join("?" * len(fields))
+        sql += (f" AND EXISTS (SELECT 1 FROM segments s WHERE s.doc = d.id "
+                f"AND s.retired = 0 AND s.field IN ({marks}))")
+    rows = project.conn.execute(sql, [attribute, *(fields or [])])
     return sorted({r[0] for r in rows}, key=lambda v: (v == "", _natural(v)))
 
 
@@ -117,12 +120,22 @@ def build_report(project: Project, folder: str | Path, *, coder: str | None = No
                                          lambda p, r=r: charts.presence_chart(r, p, lang)))
 
     if "response" in kinds:
+        surveys = survey_values(project, None, survey_attribute) if survey_attribute else []
         for attr in categorical_attributes(project, "response"):
-            a = T.attribute_counts(project, attr, kind="response")
             title = (f"Antal enkätsvar fördelat över {attr}" if sv else f"Survey answers by {attr}")
-            t = T.attribute_table(a, lang)
-            t.title = title
-            rep.sections.append(_section(out, f"respondents_{attr}", [t], None, None))
+            if len(surveys) < 2 or attr == survey_attribute:
+                t = T.attribute_table(T.attribute_counts(project, attr, kind="response"), lang)
+                t.title = title
+                rep.sections.append(_section(out, f"respondents_{attr}", [t], None, None))
+                continue
+            for value in surveys:  # as for choice tables: one survey's respondents at a time
+                a = T.attribute_counts(project, attr, kind="response", where={survey_attribute: value})
+                if all(r["value"] is None for r in a["rows"]):
+                    continue  # a question this survey did not ask
+                t = T.attribute_table(a, lang)
+                t.title = f"{title} ({survey_attribute}={value or T.labels(lang)['unknown']})"
+                rep.sections.append(_section(out, f"respondents_{attr}_{survey_attribute}_{value or 'saknas'}",
+                                             [t], None, None))
 
     for fields in choice_sets(project):
         stem = re.sub(r"[_\-\s]*\d+$", "", fields[0]) or fields[0]

@@ -112,3 +112,24 @@ def test_respondents_without_the_survey_attribute_get_their_own_table(cli, proje
     blank = table(out / "choice_langst_enkat_saknas.csv")
     assert blank["Total"] == 3 and blank["Ej svar"] == 1
     assert "langst_1 (enkat=(saknas))" in (out / "index.md").read_text(encoding="utf-8")
+
+
+def test_respondents_by_attribute_are_counted_per_survey(cli, project, tmp_path: Path) -> None:
+    """Tabell 1 (respondents by verksamhet) of one survey must not include another survey's people."""
+    a = write_csv(tmp_path / "a.csv", ["id", "verksamhet", "roll", "langst_1"],
+                  [["a1", "BOU", "chef", "6"], ["a2", "BOU", "medarbetare", "2"], ["a3", "Ek", "chef", ""]])
+    c = write_csv(tmp_path / "c.csv", ["id", "verksamhet", "kommentar"],
+                  [["c1", "Ek", "Bra chefer."], ["c2", "Ek", "Trångt."], ["c3", "Psyk", "Lugnt."], ["c4", "", "Ok."]])
+    import_survey(cli, a, "ht2018", "--attr", "verksamhet", "--attr", "roll", "--choice", "langst_1")
+    import_survey(cli, c, "2016-2017", "--attr", "verksamhet", "--text", "kommentar")
+    out = tmp_path / "rapport"
+    assert cli("report", "-o", str(out)).exit_code == 0
+    ht = table(out / "respondents_verksamhet_enkat_ht2018.csv")
+    old = table(out / "respondents_verksamhet_enkat_2016_2017.csv")
+    assert (ht["BOU"], ht["Ek"], ht["Totalt"]) == (2, 1, 3)
+    assert (old["Ek"], old["Psyk"], old["Okänt"], old["Totalt"]) == (2, 1, 1, 4)
+    assert (out / "respondents_roll_enkat_ht2018.csv").is_file()
+    assert not (out / "respondents_roll_enkat_2016_2017.csv").exists()   # that survey did not ask
+    assert table(out / "respondents_enkat.csv")["Totalt"] == 7
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "Antal enkätsvar fördelat över verksamhet (enkat=2016-2017)" in index
