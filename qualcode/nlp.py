@@ -40,7 +40,7 @@ from .tokens import _PART, _SEP, FOLD, TokenStream, fold, type_id
 
 __all__ = ["FOLD", "TokenStream", "fold"]  # re-exported: where the rest of qualcode finds them
 
-CACHE_FORMAT = "qc4"  # bump when the blob layout (qualcode.tokens) or the lexicon logic changes
+CACHE_FORMAT = "qc4.2"  # blob layout (qualcode.tokens) . lexicon logic: bump either when it changes
 TRAINED_PACKAGES = ("sv_core_news_lg", "sv_core_news_md", "sv_core_news_sm")
 LEMMATIZERS = ("lookup", "simplemma")
 DEFAULT_LEMMATIZER = "lookup"
@@ -55,6 +55,21 @@ _LINKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("s", ("", "e", "a")), ("e", ("", "a")), ("o", ("a",)), ("u", ("a",)), ("a", ("",)), ("", ("", "a", "e")))
 _MIN_PART = 3
 _SHORT_HEAD_STOP = frozenset("erna arna orna ande ende aste arne ning else het ens ets ers".split())
+
+
+# Where the lookup table is wrong for words notes are full of: frequent verbs it reads as rare
+# nouns (har -> hare, fick -> ficka), and function words it does not list, which the spelling
+# without diacritics would otherwise turn into another word (som -> söm, att -> ätt).
+_LEMMA_FIXES: dict[str, str] = {
+    **dict.fromkeys("har hade haft".split(), "ha"), **dict.fromkeys("får fick fått".split(), "få"),
+    **dict.fromkeys("vill ville velat".split(), "vilja"), **dict.fromkeys("finns fanns funnits".split(), "finnas"),
+    **dict.fromkeys("tar tog tagit".split(), "ta"), **dict.fromkeys("hölls hålls".split(), "hålla"),
+    **dict.fromkeys("fler flera".split(), "många"), "andra": "annan", "dem": "de", "stöd": "stöd",
+    **{w: w for w in """som att med inte för men om när man en ett det den de efter mycket vad in ut på av till
+    från vid under över hos mot utan redan bara trots länge nästan tillsammans fortfarande numera också även
+    eller och så då nu här där hur varför vilken vilka vem hon han vi ni jag du sig sin sitt sina dock dessutom
+    ganska lite mer mest många kort stund par sätt åt""".split()},
+}
 
 
 def strip_suffix(word: str) -> str:
@@ -102,7 +117,15 @@ class Lexicon:
 
     def known(self, form: str) -> str | None:
         """The dictionary lemma of a known form (diacritics optional), else None."""
+        lemma = _LEMMA_FIXES.get(form)
+        if lemma is not None:
+            return lemma
         lemma = self.table.get(form)
+        if lemma is not None and lemma != form:
+            if form.endswith("ar") and lemma == form + "e" and form[:-1] in self.lemmas:
+                lemma = form[:-1]  # arbetar, slutar, skapar are verbs (the agent noun's plural ends in -are)
+            elif lemma == form + "a" and form in self.lemmas:
+                lemma = form       # del, intervju, plan are nouns before they are verbs (dela, intervjua)
         if lemma is None and form in self.lemmas:  # the table lists only forms that differ from their lemma
             lemma = form
         if lemma is None and form.isascii():

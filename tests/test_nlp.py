@@ -35,6 +35,16 @@ def test_lemmas_of_unknown_and_misspelt_forms(lex, word, lemma):
     assert lex.lemma(word) == lemma
 
 
+@pytest.mark.parametrize("word, lemma", [
+    ("har", "ha"), ("fick", "få"), ("finns", "finnas"), ("fler", "många"),       # not hare, ficka, finne, mången
+    ("arbetar", "arbeta"), ("slutar", "sluta"), ("skapar", "skapa"),             # verbs, not agent nouns
+    ("stöd", "stöd"), ("del", "del"), ("intervju", "intervju"),                  # nouns, not verbs
+    ("som", "som"), ("att", "att"), ("inte", "inte"), ("med", "med"),            # not söm, ätt, int, mede
+])
+def test_where_the_lookup_table_is_wrong_for_everyday_words(lex, word, lemma):
+    assert lex.lemma(word) == lemma
+
+
 def test_known_short_words_are_not_cut_into_nonsense(lex):
     assert lex.parts("lokalt") == ""
     assert lex.parts("handläggarna") == ""
