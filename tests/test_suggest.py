@@ -334,3 +334,36 @@ def test_choice_fields_redone_by_text_match_the_cell_by_cell_path(tmp_path, own_
     suggest(p, docs=docs)   # cell by cell
     assert _stored(p) == after
     p.close()
+
+
+def test_two_worker_processes_store_what_one_process_does(tmp_path, notes, monkeypatch):
+    """--jobs 2 tokenizes and matches in forked workers; the suggestions, the token cache and the
+    word types it refers to must be those of a run in one process."""
+    from qualcode import tokens
+    from qualcode.suggest import suggest
+    for i in range(6):  # enough notes for several batches
+        (notes / f"c{i}.md").write_text(NOTE_A.replace("id: a1", f"id: c{i}").replace("gott", f"gott nr {i}"),
+                                        encoding="utf-8")
+
+    def run(name: str, jobs: int) -> tuple[set, list, set]:
+        p = Project.init(tmp_path / f"{name}.db", CODEBOOK)
+        p.import_notes(notes)
+        suggest(p, jobs=jobs, batch_size=3)
+        blobs = [r[0] for r in p.conn.execute(
+            "SELECT t.data FROM segment_tokens t JOIN segments g ON g.id = t.segment ORDER BY g.doc, g.position")]
+        types = {tuple(r) for r in p.conn.execute("SELECT id, form, lemma, parts FROM token_types")}
+        out = (_stored(p), blobs, types)
+        p.close()
+        return out
+
+    one, two = run("one", 1), run("two", 2)
+    assert one == two
+    monkeypatch.setattr(tokens, "TYPES", {})   # a fresh process: every id the streams use is in the project
+    monkeypatch.setattr(tokens, "_IDS", {})
+    tokens.load_types(Project.open(tmp_path / "two.db").conn)
+    assert all(_type_ids(b) <= set(tokens.TYPES) for b in two[1])
+
+
+def _type_ids(blob: bytes) -> set[int]:
+    from qualcode.tokens import TokenStream
+    return set(TokenStream.decode(blob).ids)
