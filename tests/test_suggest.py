@@ -307,6 +307,7 @@ def test_force_option_and_summary_in_the_cli(cli, project, notes):
     r = cli("suggest", "--format", "json")
     data = json.loads(r.stdout)
     assert r.exit_code == 0 and data["segments"] == 0 and data["current"] > 0 and data["rule_suggestions"] == 0
+    assert "suggestions are up to date" in r.stderr
     r = cli("suggest", "--force", "--format", "json")
     data = json.loads(r.stdout)
     assert data["cached"] == data["segments"] > 0 and data["current"] == 0

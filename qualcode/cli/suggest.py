@@ -54,6 +54,9 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
         if redone:  # after a codebook edit: which codes it touched
             shown = ", ".join(redone[:8]) + (f" … ({len(redone)})" if len(redone) > 8 else "")
             click.echo(f"{fld}: rules applied again for {shown}", err=True)
+    if summary.segments == 0 and summary.current:
+        click.echo(f"all {summary.current} segments' suggestions are up to date (nothing they depend on changed; "
+                   f"--force redoes them)", err=True)
     rows = [[code, n] for code, n in sorted(summary.by_code.items(), key=lambda kv: (-kv[1], kv[0]))]
     tables = [
         Table("Förslag", ["", ""], [
@@ -64,8 +67,9 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
             ["modellförslag" + (f" ({', '.join(summary.models.values())})" if summary.models else ""),
              summary.model_suggestions],
             [f"med poäng ≥ {CONFIDENT}".replace(".", ","), summary.confident]]),
-        Table("Förslag per kod", ["kod", "förslag"], rows),
     ]
+    if rows:
+        tables.append(Table("Förslag per kod", ["kod", "förslag"], rows))
     emit(fmt, output, data=summary.to_json(), tables=tables)
 
 
