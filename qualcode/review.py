@@ -6,7 +6,9 @@ held in memory that is not already in the store: a decision is one committed tra
 and where the reviewer stands is written to the project's meta table, so quitting, Ctrl-C, a
 crash or a dead laptop lose nothing, and the next run starts where the last one stopped
 (items skipped earlier come again at the end). Undo appends a decision restoring the verdict
-that held before, so the log stays append-only.
+that held before, so the log stays append-only; each key press is also kept in the coder's
+undo journal (meta ``review_undo:<coder>``, the last JOURNAL presses), so that undo reaches back
+past a restart.
 
 Keys: y/Enter accept, n reject, c change to another code (= reject + add), a add a further
 code, s skip, u undo, ? help, q quit. ``UncodedWalk`` walks segments the machine suggested
@@ -316,6 +318,9 @@ class Stats:
                 f"tillagda {self.added} · överhoppade {self.skipped}")
 
 
+JOURNAL = 200  # key presses per coder that undo can reach back to across sessions
+
+
 @dataclass
 class _Action:
     kind: str  # accept, reject, change, add, skip
@@ -336,31 +341,63 @@ class Review:
         self.cursor_name = f"review_cursor:{self.coder}:{order}"
         self.stats = Stats()
         self.history: list[_Action] = []
+        self.journal_name = f"review_undo:{self.coder}"
+        self.queue: list[Item] = []
 
     # ---- recording
     def _decide(self, kind: str, index: int, changes: list[tuple[int, str, str]]) -> None:
-        """Record the decisions of one key press in one transaction, remembering what they replace."""
+        """Record the decisions of one key press in one transaction, remembering what they replace
+        (in this session, and in the coder's undo journal, so that undo reaches past a restart)."""
         conn = self.project.conn
         action = _Action(kind, index)
         with self.project.transaction():
             for segment, code, verdict in changes:
                 action.before.append((segment, code, current_verdict(conn, segment, code, self.coder)))
                 record(self.project, segment, code, self.coder, verdict, origin="review")
+            journal = self._journal()
+            journal.append({"kind": kind, "before": action.before})
+            self.project.set_meta(self.journal_name, json.dumps(journal[-JOURNAL:], ensure_ascii=False))
         self.history.append(action)
         setattr(self.stats, _STAT[kind], getattr(self.stats, _STAT[kind]) + 1)
 
-    def _undo(self) -> int | None:
-        """Undo the last action of this session; return the queue index to go back to."""
-        if not self.history:
-            return None
-        action = self.history.pop()
+    def _journal(self) -> list[dict[str, Any]]:
+        try:
+            journal = json.loads(self.project.meta(self.journal_name) or "[]")
+        except ValueError:
+            return []
+        return journal if isinstance(journal, list) else []
+
+    def _restore(self, before: list) -> None:
+        """Put back the verdicts one key press replaced, and drop it from the journal (one transaction)."""
         with self.project.transaction():
-            for segment, code, before in reversed(action.before):
-                restore = before if before not in (None, "retract") else "retract"
+            for segment, code, verdict in reversed(before):
+                restore = verdict if verdict not in (None, "retract") else "retract"
                 record(self.project, segment, code, self.coder, restore, origin="review")
-        setattr(self.stats, _STAT[action.kind], getattr(self.stats, _STAT[action.kind]) - 1)
+            journal = self._journal()
+            if journal and [list(b) for b in journal[-1].get("before", [])] == [list(b) for b in before]:
+                self.project.set_meta(self.journal_name, json.dumps(journal[:-1], ensure_ascii=False))
+
+    def _undo(self, at: int = 0) -> int | None:
+        """Undo the last action: of this session, else the last decision of an earlier session
+        (from the journal), whose item is then put back in the queue at ``at``. Returns the
+        queue index to go back to, None when there is nothing to undo."""
+        if self.history:
+            action = self.history.pop()
+            if action.before:
+                self._restore(action.before)
+            setattr(self.stats, _STAT[action.kind], getattr(self.stats, _STAT[action.kind]) - 1)
+            self.stats.undone += 1
+            return action.index
+        journal = self._journal()
+        if not journal:
+            return None
+        before = [tuple(b) for b in journal[-1].get("before", [])]
+        self._restore(before)
         self.stats.undone += 1
-        return action.index
+        again = {(segment, code) for segment, code, _ in before}
+        back = [it for it in pending(self.project, self.coder, self.filt, self.order) if (it.segment, it.code) in again]
+        self.queue[at:at] = back[:1]
+        return at
 
     # ---- drawing
     def render(self, item: Item, d: Detail, message: str = "") -> None:
@@ -399,7 +436,8 @@ class Review:
     # ---- the loop
     def run(self) -> Stats:
         items = pending(self.project, self.coder, self.filt, self.order)
-        queue = _rotate(items, [it.key(self.order) for it in items], self.screen.load_cursor(self.cursor_name))
+        queue = self.queue = _rotate(items, [it.key(self.order) for it in items],
+                                     self.screen.load_cursor(self.cursor_name))
         self.stats.total = len(queue)
         # fsync each commit: a decision must survive a power cut, not only a crash
         self.project.conn.execute("PRAGMA synchronous=FULL")
@@ -411,11 +449,12 @@ class Review:
                     i += 1
                 if i >= len(queue):
                     c.print(f"[bold green]Inga fler förslag att granska.[/bold green] {self.stats.line()}")
-                    if not self.history:
+                    if not self.history and not self._journal():
                         break
                     c.print("[b]u[/b] ångra · annan tangent avslutar")
                     if self.key() == "u":
-                        i = self._undo() or 0
+                        back = self._undo(at=i)
+                        i = back if back is not None else 0
                         continue
                     break
                 item = queue[i]
@@ -456,12 +495,13 @@ class Review:
                     self.stats.skipped += 1
                     i += 1
                 elif k in ("u", "U"):
-                    back = self._undo()
+                    earlier = not self.history
+                    back = self._undo(at=i)
                     if back is None:
-                        message = "[dim]inget att ångra i den här omgången[/dim]"
+                        message = "[dim]inget att ångra[/dim]"
                     else:
                         i = back
-                        message = "[yellow]ångrat[/yellow]"
+                        message = "[yellow]ångrat[/yellow]" + (" (ett beslut från en tidigare omgång)" if earlier else "")
                 elif k == "?":
                     self.screen.wait_help()
                 elif k in ("q", "Q"):

@@ -94,6 +94,21 @@ def test_undo_restores_what_was_there(project: Project, tmp_path: Path) -> None:
     assert now[(segs["i01"][2], "trivsel")] == "add"  # the earlier add survives the undo
 
 
+def test_undo_reaches_back_past_a_restart(project: Project, tmp_path: Path) -> None:
+    segs = standard(project, tmp_path)
+    run(project, "ynq")      # accept 1, reject 2, quit while looking at 3
+    stats, screen = run(project, "uuyq")  # a new session: undo the reject, then the accept; accept 1 again
+    assert stats.undone == 2 and "tidigare omgång" in screen
+    assert state(project)[(segs["i01"][0], "adm_stod_handlaggare")] == "accept"
+    assert state(project)[(segs["i01"][2], "lokaler")] == "retract"   # pending again, nothing deleted
+    verdicts = [r[0] for r in project.conn.execute("SELECT verdict FROM decisions ORDER BY id")]
+    assert verdicts == ["accept", "reject", "retract", "retract", "accept"]
+    # the journal holds what is left to undo: the new accept only
+    _, screen = run(project, "uuq")
+    assert state(project)[(segs["i01"][0], "adm_stod_handlaggare")] == "retract"
+    assert "inget att ångra" in screen
+
+
 def test_quit_and_resume_where_it_stopped(project: Project, tmp_path: Path) -> None:
     segs = standard(project, tmp_path)
     run(project, "ysq")  # accept 1, skip 2, quit while looking at 3
