@@ -371,23 +371,37 @@ class GroupModel:
         """Code -> calibrated probability per text."""
         if not texts:
             return {c: np.zeros(0) for c in self.classifiers}
-        X = self.featurizer.transform(texts)
+        return self.predict_matrix(self.featurizer.transform(texts))
+
+    def predict_matrix(self, X: Any) -> dict[str, np.ndarray]:
+        """``predict`` for texts already featurized (``featurizer.transform``)."""
         return {c: clf.predict_proba(X)[:, 1] for c, clf in self.classifiers.items()}
 
     def evidence(self, code: str, text: tuple[str, str], top: int = 3) -> list[str]:
         """The features of one text that speak most for ``code`` (for the review's 'why')."""
-        clf = self.classifiers[code]
-        coefs = [getattr(c.estimator, "coef_", None) for c in clf.calibrated_classifiers_]
-        coefs = [c for c in coefs if c is not None]
-        if not coefs:
+        return self.evidence_row(code, self.featurizer.transform([text]), 0, top)
+
+    def evidence_row(self, code: str, X: Any, i: int, top: int = 3) -> list[str]:
+        """``evidence`` for row ``i`` of an already featurized matrix: explaining every
+        suggestion of a run must not featurize each text again."""
+        w = self._weights(code)
+        if w is None:
             return []
-        w = np.mean([np.asarray(c).ravel() for c in coefs], axis=0)
-        x = self.featurizer.transform([text])
-        idx = x.indices
-        contrib = x.data * w[idx]
+        a, b = X.indptr[i], X.indptr[i + 1]
+        idx = X.indices[a:b]
+        contrib = X.data[a:b] * w[idx]
         order = np.argsort(-contrib)
         names = self._names()
-        return [names[idx[i]] for i in order[:top] if contrib[i] > 0 and not names[idx[i]].startswith("__")]
+        return [names[idx[k]] for k in order[:top] if contrib[k] > 0 and not names[idx[k]].startswith("__")]
+
+    def _weights(self, code: str) -> np.ndarray | None:
+        """The code's linear weights, averaged over the calibration folds (None: not linear)."""
+        cache = self.__dict__.setdefault("_weights_cache", {})
+        if code not in cache:
+            coefs = [getattr(c.estimator, "coef_", None) for c in self.classifiers[code].calibrated_classifiers_]
+            coefs = [c for c in coefs if c is not None]
+            cache[code] = np.mean([np.asarray(c).ravel() for c in coefs], axis=0) if coefs else None
+        return cache[code]
 
     def _names(self) -> list[str]:
         if getattr(self, "_names_cache", None) is None:
@@ -397,6 +411,7 @@ class GroupModel:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_names_cache", None)
+        state.pop("_weights_cache", None)
         return state
 
 
@@ -644,13 +659,16 @@ def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: It
     for grp, model in models.items():
         mine = [i for i, r in enumerate(rows) if grp in by_field.get(r["field"], ())]
         source = f"model:{model.meta['version']}"
-        probs = model.predict([texts[i] for i in mine])
+        if not mine:
+            continue
+        X = model.featurizer.transform([texts[i] for i in mine])
+        probs = model.predict_matrix(X)
         for code, p in probs.items():
             if code not in project.codebook or (wanted_codes is not None and code not in wanted_codes):
                 continue
             for j in np.nonzero(p >= min_score)[0]:
                 i = mine[j]
-                why = model.evidence(code, texts[i]) if explain else []
+                why = model.evidence_row(code, X, j) if explain else []
                 reason = f"modell {model.meta['version']}, p={p[j]:.2f}" + (f"; ord: {', '.join(why)}" if why else "")
                 out.append((rows[i]["id"], code, source, round(float(p[j]), 4), None, None, 0, reason, None,
                             version_cb, stamp))

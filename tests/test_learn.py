@@ -169,6 +169,16 @@ def test_model_suggestions_join_the_rules_and_beat_them_on_held_out_answers(trai
     assert p.conn.execute("SELECT COUNT(*) FROM suggestions WHERE source LIKE 'rule:%'").fetchone()[0] == rule_rows
     both = compare(p, cell_gold, fields=["kommentar"], by_field=True, units=units)
     assert both.overall.f1 > rules_only.overall.f1 + 0.1
+    # the reason names the words that speak for the code, the same as explaining that text alone
+    from qualcode.learn import feature_texts
+    model = load_models(p)["tema"]
+    rows = p.conn.execute("SELECT s.segment, s.code, s.reason, g.id, g.field, g.text FROM suggestions s "
+                          "JOIN segments g ON g.id = s.segment WHERE s.source LIKE 'model:%' LIMIT 20").fetchall()
+    assert rows and any("ord:" in r["reason"] for r in rows)
+    texts = feature_texts(p, [{"id": r["id"], "field": r["field"], "text": r["text"]} for r in rows])
+    for r, text in zip(rows, texts):
+        why = model.evidence(r["code"], text)
+        assert r["reason"].endswith(f"ord: {', '.join(why)}") if why else "ord:" not in r["reason"]
     # re-applying replaces the model's rows instead of adding to them
     n = p.conn.execute("SELECT COUNT(*) FROM suggestions WHERE source LIKE 'model:%'").fetchone()[0]
     model_suggestions(p, docs=test)
