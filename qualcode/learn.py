@@ -626,12 +626,32 @@ class ModelSummary:
         return asdict(self)
 
 
+MODEL_STATE = ("*", "model")  # the suggest_state row: what the stored model rows were made from
+
+
+def models_fingerprint(project: Any) -> str | None:
+    """What the model suggestions of a segment depend on besides its words: the latest model
+    of each group, the groups each field gets, the codebook's codes and the storing threshold.
+    None when there is no model."""
+    versions = [tuple(r) for r in project.conn.execute(
+        "SELECT m.grp, m.version FROM models m JOIN (SELECT grp, MAX(id) AS id FROM models GROUP BY grp) l "
+        "ON l.id = m.id ORDER BY m.grp")]
+    if not versions:
+        return None
+    data = [versions, sorted(_groups_by_field(project).items()), sorted(project.codebook.by_id), MIN_SCORE,
+            FEATURE_VERSION]
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: Iterable[str] | None = None,
-                      min_score: float = MIN_SCORE, *, explain: bool = True) -> ModelSummary:
+                      min_score: float = MIN_SCORE, *, explain: bool = True,
+                      segments: Iterable[int] | None = None) -> ModelSummary:
     """Predict with each group's latest model and store rows ``model:<version>`` (one transaction).
 
     Earlier model rows for the segments and codes in scope are replaced. Segments that
-    ``suggest`` has not tokenized yet use their lower-cased words as features.
+    ``suggest`` has not tokenized yet use their lower-cased words as features. A run over
+    everything with the default threshold records ``models_fingerprint`` in ``suggest_state``,
+    so that ``suggest`` predicts again only where something changed.
     """
     from .suggest import _check_codes, _check_docs
     if not 0.0 <= min_score <= 1.0:
@@ -650,6 +670,9 @@ def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: It
     if wanted_docs is not None:
         sql += " AND doc IN (SELECT value FROM json_each(?))"
         args.append(json.dumps(wanted_docs))
+    if segments is not None:
+        sql += " AND id IN (SELECT value FROM json_each(?))"
+        args.append(json.dumps(sorted(set(segments))))
     rows = project.conn.execute(sql + " ORDER BY doc, field, position", args).fetchall()
     summary.segments = len(rows)
     texts = feature_texts(project, rows)
@@ -683,6 +706,12 @@ def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: It
         project.conn.executemany(
             "INSERT INTO suggestions(segment, code, source, score, start, end, negated, reason, candidates, "
             "codebook_version, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", out)
+        if docs is None and codes is None and segments is None:
+            if min_score == MIN_SCORE and explain:
+                project.conn.execute("INSERT OR REPLACE INTO suggest_state(field, code, fingerprint) VALUES (?,?,?)",
+                                     (*MODEL_STATE, models_fingerprint(project)))
+            else:  # rows made otherwise than suggest would make them
+                project.conn.execute("DELETE FROM suggest_state WHERE field = ? AND code = ?", MODEL_STATE)
     summary.suggestions = len(out)
     for row in out:
         summary.by_code[row[1]] = summary.by_code.get(row[1], 0) + 1

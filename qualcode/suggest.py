@@ -298,8 +298,10 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     if todo_rows or n_cached:
         _STORED.clear()
         _STORED.update(load_types(conn))  # what cached streams refer to, and what need not be stored again
+    models = _models_before(project, incremental and wanted_codes is None, bool(todo_rows))
     # segments new to this pipeline: tokenize, and every code of their field
     tokenized_fields = {r[1] for r in todo_rows}
+    tokenized_ids = [r[0] for r in todo_rows]
     if todo_rows:
         pipe = Pipeline(choice, lemmatizer)
         summary.notice = choice.notice
@@ -350,15 +352,45 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
                 progress(len(batch))
 
     _save_state(project, plans, choice_fps, redo_choice, wanted_codes, wanted_docs, tokenized_fields)
-    if conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() is not None:
-        # a model learned from the decisions suggests beside the rules (qualcode learn)
-        from .learn import model_suggestions
-        m = model_suggestions(project, docs=wanted_docs, codes=wanted_codes)
-        summary.model_suggestions, summary.models = m.suggestions, m.models
-        summary.confident += m.confident
-        for code, k in m.by_code.items():
-            summary.by_code[code] = summary.by_code.get(code, 0) + k
+    if models is not None:
+        # a model learned from the decisions suggests beside the rules (qualcode learn): again
+        # everywhere when the models (or what they apply to) changed, else on new segments only
+        from .learn import MODEL_STATE, model_suggestions
+        fingerprint, current = models
+        if not current:
+            m = model_suggestions(project, docs=wanted_docs, codes=wanted_codes)
+        elif tokenized_ids:
+            m = model_suggestions(project, segments=tokenized_ids)
+            with project.transaction():
+                conn.execute("INSERT OR REPLACE INTO suggest_state(field, code, fingerprint) VALUES (?,?,?)",
+                             (*MODEL_STATE, fingerprint))
+        else:
+            m = None
+        if m is not None:
+            summary.model_suggestions, summary.models = m.suggestions, m.models
+            summary.confident += m.confident
+            for code, k in m.by_code.items():
+                summary.by_code[code] = summary.by_code.get(code, 0) + k
     return summary
+
+
+def _models_before(project: Any, incremental: bool, tokenizing: bool) -> tuple[str, bool] | None:
+    """(fingerprint, whether the stored model rows are current) before a run; None without a model.
+
+    A run that tokenizes new segments forgets that the model rows are current until it has
+    predicted for those segments too, so that an interrupted run leaves no segment without them.
+    """
+    if project.conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() is None:
+        return None
+    from .learn import MODEL_STATE, models_fingerprint
+    fingerprint = models_fingerprint(project)
+    row = project.conn.execute("SELECT fingerprint FROM suggest_state WHERE field = ? AND code = ?",
+                               MODEL_STATE).fetchone()
+    current = incremental and row is not None and row[0] == fingerprint
+    if current and tokenizing:
+        with project.transaction():
+            project.conn.execute("DELETE FROM suggest_state WHERE field = ? AND code = ?", MODEL_STATE)
+    return fingerprint or "", current
 
 
 def _has_work(plan: _FieldPlan) -> bool:

@@ -333,3 +333,34 @@ def test_suggest_adds_the_learned_models_suggestions_beside_the_rules(tmp_path):
     sources = {r[0].split(":")[0] for r in p.conn.execute("SELECT DISTINCT source FROM suggestions")}
     assert {"rule", "choice", "model"} <= sources
     p.close()
+
+
+def test_suggest_predicts_again_only_where_something_changed(trained, tmp_path: Path, monkeypatch) -> None:
+    """With a model, ``suggest`` after a codebook edit must not predict for every segment again:
+    only segments new to the project, unless the model (or what it applies to) changed."""
+    import qualcode.learn as L
+    p, _, _, _ = trained
+    learn(p, coder="anna")
+    first = suggest(p)                      # the new model: predicted everywhere
+    assert first.model_suggestions > 0
+    before = {tuple(r) for r in p.conn.execute(
+        "SELECT segment, code, source, score, reason FROM suggestions WHERE source LIKE 'model:%'")}
+    calls = []
+    real = L.model_suggestions
+    monkeypatch.setattr(L, "model_suggestions", lambda *a, **k: calls.append(k) or real(*a, **k))
+    assert suggest(p).model_suggestions == 0 and calls == []     # nothing changed: no prediction
+    more = tmp_path / "more.csv"
+    more.write_text("id,kommentar\nN1,Vi sitter alldeles för trångt i kontorslandskapet.\nN2,Inget mer.\n",
+                    encoding="utf-8")
+    p.import_survey(more, id_column="id", texts=["kommentar"], field_groups={"kommentar": "tema"})
+    new_ids = {r[0] for r in p.conn.execute("SELECT id FROM segments WHERE doc IN ('N1', 'N2')")}
+    suggest(p)
+    assert len(calls) == 1 and set(calls[0]["segments"]) == new_ids
+    assert ("N1", "lokaler") in {tuple(r) for r in p.conn.execute(
+        "SELECT g.doc, s.code FROM suggestions s JOIN segments g ON g.id = s.segment WHERE s.source LIKE 'model:%'")}
+    after = {tuple(r) for r in p.conn.execute(
+        "SELECT segment, code, source, score, reason FROM suggestions WHERE source LIKE 'model:%'")}
+    assert before <= after                  # the other segments' model rows are as they were
+    suggest(p, force=True)                  # everything again: the same rows
+    assert {tuple(r) for r in p.conn.execute(
+        "SELECT segment, code, source, score, reason FROM suggestions WHERE source LIKE 'model:%'")} == after
