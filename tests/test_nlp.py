@@ -207,3 +207,20 @@ def test_repeated_texts_get_the_same_tokens_and_suggestions_as_when_each_is_proc
     assert by_doc["n0"] and [c for c, _ in by_doc["n0"]] == [c for c, _ in by_doc["n2"]]
     shift = len("Kaffet var gott. ") * 2
     assert [a + shift for _, a in by_doc["n0"]] == [a for _, a in by_doc["n2"]]
+
+
+def test_the_blank_fast_path_gives_what_the_pipeline_components_give(monkeypatch):
+    """For the blank pipeline ``process`` runs only spaCy's tokenizer and looks each form up;
+    the lemmatizer and compound components inside the spaCy pipeline must give the same."""
+    from qualcode.nlp import stream_from_doc
+    monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
+    pipe = Pipeline(choose_pipeline(None))
+    assert pipe.nlp.pipe_names == ["sentencizer", "qualcode_lemmatizer", "qualcode_compounds"]
+    texts = ["Lönefrågan diskuterades länge, t.ex. ingångslönen (2017-05-12).",
+             "Vi har  inte hunnit med   brukarenkäten;\nadministratörerna slutar 3 st.",
+             "Kontorslandskapet i arbetslokalerna — lokalt kompetens- och utvecklingsforum!", "", "   "]
+    fast = list(pipe.process(texts))
+    for text, stream in zip(texts, fast):
+        slow = stream_from_doc(pipe.nlp(text))
+        assert (stream.forms, stream.lemmas, stream.parts, list(stream.offsets)) == \
+            (slow.forms, slow.lemmas, slow.parts, list(slow.offsets)), text
