@@ -162,7 +162,6 @@ class TokenStream:
         return cls.from_ids(ids, offs)
 
 
-
 def _decode_strings(data: bytes) -> tuple[list[str], list[str], list[str], array]:
     """(forms, lemmas, parts, offsets) of a blob in format qc1, qc2 or qc3."""
     magic = data[:4]
