@@ -102,6 +102,8 @@ def build_report(project: Project, folder: str | Path, *, coder: str | None = No
     """Write the report folder. ``survey_attribute`` names the document attribute that tells
     surveys apart; a set of choice columns answered in several surveys gets one table per value
     (None: pool them, as a single-survey project always is)."""
+    if survey_attribute and survey_attribute != SURVEY_ATTRIBUTE:  # a name the user typed must exist
+        T._check_attributes(project, [survey_attribute])
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     (out / "charts").mkdir(exist_ok=True)

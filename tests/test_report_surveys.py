@@ -79,6 +79,8 @@ def test_two_surveys_sharing_a_choice_field_get_a_table_each(cli, project, tmp_p
     sheets = load_workbook(out / "tabeller.xlsx").sheetnames
     assert "langst_1 (enkat=ht2018)" in sheets and "langst_1 (enkat=vt2020)" in sheets
 
+    r = cli("report", "-o", str(tmp_path / "typo"), "--survey-attribute", "enkät")
+    assert r.exit_code == 1 and "unknown attribute 'enkät'" in r.output and not (tmp_path / "typo").exists()
     pooled = tmp_path / "pooled"   # asked for explicitly: one table over all eight respondents
     assert cli("report", "-o", str(pooled), "--survey-attribute", "").exit_code == 0
     assert table(pooled / "choice_langst.csv", "langst_1")["Total"] == 8
