@@ -103,7 +103,7 @@ def build_report(project: Project, folder: str | Path, *, coder: str | None = No
     surveys apart; a set of choice columns answered in several surveys gets one table per value
     (None: pool them, as a single-survey project always is)."""
     if survey_attribute and survey_attribute != SURVEY_ATTRIBUTE:  # a name the user typed must exist
-        T._check_attributes(project, [survey_attribute])
+        T.check_attributes(project, [survey_attribute])
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     (out / "charts").mkdir(exist_ok=True)

@@ -315,7 +315,7 @@ def _segment_filter(by: Sequence[str], where: dict[str, str] | None,
     return joins, conds, list(by), cargs
 
 
-def _check_attributes(project: Project, names: Iterable[str]) -> None:
+def check_attributes(project: Project, names: Iterable[str]) -> None:
     # hop along the (name, value) index instead of reading all 100k × names rows
     known = {r[0] for r in project.conn.execute(
         "WITH RECURSIVE n(name) AS (SELECT MIN(name) FROM attributes UNION ALL "
@@ -414,7 +414,7 @@ def presence(project: Project, *, by: Sequence[str] = (), groups: Sequence[str] 
              include_suggestions: bool = False) -> Presence:
     """For each code and group: in how many of the group's documents it occurs ("22 av 30")."""
     by = list(by)
-    _check_attributes(project, [*by, *(where or {})])
+    check_attributes(project, [*by, *(where or {})])
     rule = counting(project, coder, include_suggestions)
     conn = project.conn
     src = prepare(conn, rule)
@@ -582,7 +582,7 @@ def mentions(project: Project, *, groups: Sequence[str] | None = None, codes: Se
              kind: str | None = None, coder: str | None = None, include_suggestions: bool = False) -> Mentions:
     """How many coded segments name each code ("nämns 22 gånger"), most named first."""
     by = list(by)
-    _check_attributes(project, [*by, *(where or {})])
+    check_attributes(project, [*by, *(where or {})])
     known = _check_fields(project, fields or [])
     rule = counting(project, coder, include_suggestions)
     conn = project.conn
@@ -662,7 +662,7 @@ def choice(project: Project, fields: Sequence[str], *, where: dict[str, str] | N
     if not fields:
         raise QualcodeError("name at least one --field")
     known = _check_fields(project, fields)
-    _check_attributes(project, list(where or {}))
+    check_attributes(project, list(where or {}))
     cb = project.codebook
     groups = {code_group or known[f]["code_group"] or AREA_GROUP for f in fields}
     if len(groups) > 1:
@@ -761,7 +761,7 @@ def row_title(r: dict[str, Any]) -> str:
 def attribute_counts(project: Project, attribute: str, *, kind: str | None = None,
                      where: dict[str, str] | None = None) -> dict[str, Any]:
     """How documents spread over an attribute's values (the report's Tabell 1); blank = None."""
-    _check_attributes(project, [attribute, *(where or {})])
+    check_attributes(project, [attribute, *(where or {})])
     docs_sql, args = _docs_sql(kind, where, [attribute])
     rows = [(r[0], r[1]) for r in project.conn.execute(
         f"WITH docs AS ({docs_sql}) SELECT CASE WHEN b0 = '' THEN NULL ELSE b0 END AS v, COUNT(*) FROM docs "
@@ -910,7 +910,7 @@ def quotes(project: Project, code: str, *, by: Sequence[str] = (), limit: int | 
     """The segments coded with ``code``, with their documents' attributes, grouped for citing."""
     project.codebook.get(code)
     by = list(by)
-    _check_attributes(project, [*by, *(where or {})])
+    check_attributes(project, [*by, *(where or {})])
     _check_fields(project, fields or [])
     rule = counting(project, coder, include_suggestions)
     conn = project.conn
