@@ -316,6 +316,7 @@ def _segment_filter(by: Sequence[str], where: dict[str, str] | None,
 
 
 def check_attributes(project: Project, names: Iterable[str]) -> None:
+    """Refuse an attribute name the project has no value of, naming those it has (one line)."""
     # hop along the (name, value) index instead of reading all 100k × names rows
     known = {r[0] for r in project.conn.execute(
         "WITH RECURSIVE n(name) AS (SELECT MIN(name) FROM attributes UNION ALL "
