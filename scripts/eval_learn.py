@@ -61,7 +61,8 @@ def _predicted(p, fields: list[str], groups: list[str] | None, model: bool, by_f
     return out
 
 
-def run(seed: int = 0, classifier: str = "svm", curve: Path | None = None, say=print) -> dict:
+def run(seed: int = 0, classifier: str = "svm", curve: Path | None = None, say=print,
+        show_false: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         p = build_project(Path(tmp) / "eval.db", say=lambda s: None)
         suggest(p)
@@ -117,12 +118,21 @@ def run(seed: int = 0, classifier: str = "svm", curve: Path | None = None, say=p
             model_pred = _predicted(p, m["fields"], m["groups"], True, m["by_field"])
             confirmed = claimed = 0
             codes = p.codebook.by_id
+            wrong = []
             for unit in m["units"]:
                 gold_codes = {c for c in m["gold"].get(unit, set())
                               if m["groups"] is None or (c in codes and codes[c].group in m["groups"])}
                 only = model_pred.get(unit, set()) - rules_pred.get(unit, set())
                 claimed += len(only)
                 confirmed += len(only & gold_codes)
+                wrong += [(unit, c, sorted(gold_codes)) for c in sorted(only - gold_codes)]
+            if show_false:
+                for unit, code, gold_codes in wrong:
+                    text = p.conn.execute(
+                        "SELECT group_concat(text, ' ') FROM segments WHERE doc = ? AND field = ? AND retired = 0",
+                        (unit[0], unit[1] if len(unit) > 1 else "notes")).fetchone()[0] or ""
+                    say(f"  model-only false positive {'/'.join(unit)}: {code} (gold: {', '.join(gold_codes) or '-'})"
+                        f"  {text[:100]!r}")
             b, a = before[k].overall, after[k].overall
             result[k] = {"units": before[k].units, "rules": b.to_json(), "rules_model": a.to_json(),
                          "margin": round(a.f1 - b.f1, 4), "model_only_confirmed": confirmed,
@@ -220,13 +230,15 @@ def main() -> int:
     ap.add_argument("--curve", type=Path, default=None, help="also draw the learning curve to this PNG/SVG")
     ap.add_argument("--bench", action="store_true", help="run the training/prediction benchmark")
     ap.add_argument("--check", action="store_true", help="exit 1 unless rules+model beat rules overall")
+    ap.add_argument("--false-positives", action="store_true",
+                    help="list the model-only suggestions the gold does not have (unit, code, text)")
     args = ap.parse_args()
     if args.compare_classifiers:
         for kind in ("logreg", "svm", "sgd"):
             print(f"\n=== {kind}")
             run(args.seed, kind)
         return 0
-    result = run(args.seed, args.classifier, args.curve)
+    result = run(args.seed, args.classifier, args.curve, show_false=args.false_positives)
     if args.bench:
         benchmark(seed=args.seed, classifier=args.classifier)
     if args.check and not result["overall"]["margin"] > 0:
