@@ -25,7 +25,8 @@ from .choices import group_fingerprint
 from .codebook import AREA_GROUP, Codebook
 from .errors import QualcodeError
 from .nlp import DEFAULT_LEMMATIZER, LEMMATIZERS, Pipeline, PipelineChoice, TokenStream, choose_pipeline
-from .rules import RuleSet, code_fingerprint
+from .freshness import has_work, models_before, plan_fields, read_state, save_state
+from .rules import RuleSet
 from .store import now
 from .tokens import load_types, type_rows
 
@@ -165,42 +166,6 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass
-class _FieldPlan:
-    """What a run does in one notes/text field."""
-
-    codes: list[str]               # the field's codes in scope: what uncached segments get
-    fingerprints: dict[str, str]   # code -> fingerprint of its rules now
-    rematch: list[str]             # codes to apply again to segments with cached tokens
-    store_filter: list[str] | None  # codes whose stored suggestions those segments replace (None: all)
-
-
-def _read_state(conn: Any) -> dict[str, dict[str, str]]:
-    state: dict[str, dict[str, str]] = {}
-    for fld, code, fp in conn.execute("SELECT field, code, fingerprint FROM suggest_state"):
-        state.setdefault(fld, {})[code] = fp
-    return state
-
-
-def _plan(cb: Codebook, groups: dict[str, list[str]], scores: dict[str, float], wanted_codes: set[str] | None,
-          state: dict[str, dict[str, str]] | None) -> dict[str, _FieldPlan]:
-    """Per rule field: which codes to re-match on cached tokens. ``state`` None: all of them."""
-    plans = {}
-    for name, grps in groups.items():
-        field_codes = [c for c in cb.codes if c.group in grps]
-        fps = {c.id: code_fingerprint(c, scores) for c in field_codes if wanted_codes is None or c.id in wanted_codes}
-        everything = sorted(wanted_codes) if wanted_codes is not None else None
-        stored = state.get(name) if state is not None else None
-        if not stored:  # never suggested here (or a forced run): everything in scope
-            plans[name] = _FieldPlan(list(fps), fps, list(fps), everything)
-            continue
-        changed = [c for c, fp in fps.items() if stored.get(c) != fp]
-        known = {c.id for c in field_codes}
-        removed = [c for c in stored if c and c not in known] if wanted_codes is None else []
-        plans[name] = _FieldPlan(list(fps), fps, changed, changed + removed)
-    return plans
-
-
 def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | None, model: str | None,
              progress: Callable[[int], None] | None, on_total: Callable[[int], None] | None, batch_size: int,
              jobs: int, force: bool) -> SuggestSummary:
@@ -217,8 +182,8 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     scores = measured_precision(conn)
     # a --docs run redoes its documents whatever the state says, and leaves the state alone
     incremental = not force and wanted_docs is None
-    state = _read_state(conn) if incremental else None
-    plans = _plan(cb, groups, scores, wanted_codes, state)
+    state = read_state(conn) if incremental else None
+    plans = plan_fields(cb, groups, scores, wanted_codes, state)
     choice_fps = {name: group_fingerprint(cb, f["code_group"] or AREA_GROUP) for name, f in fields.items()
                   if f["kind"] == "choice" and (f["code_group"] or AREA_GROUP) in cb.groups}
     for name, f in fields.items():
@@ -230,7 +195,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     # choice cells are read row by row only in a run narrowed to some documents or codes;
     # otherwise a whole field at a time, by distinct text (_redo_choice_field)
     scoped = wanted_docs is not None or wanted_codes is not None
-    read_all = sorted([n for n, pl in plans.items() if _has_work(pl)] + (sorted(redo_choice) if scoped else []))
+    read_all = sorted([n for n, pl in plans.items() if has_work(pl)] + (sorted(redo_choice) if scoped else []))
 
     # one query for the segments to look at, with their cached token blobs (only blobs of this
     # pipeline count): every segment of a field with something to redo, elsewhere those not yet
@@ -256,7 +221,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
             cached_rows.setdefault(r[1], []).append((r[0], r[1], r[2], r[3], r[6]))
     choice_rows = [r for r in rows if r[4] == "choice"]
     del rows
-    n_cached = sum(len(v) for k, v in cached_rows.items() if _has_work(plans[k]))
+    n_cached = sum(len(v) for k, v in cached_rows.items() if has_work(plans[k]))
     whole_choice = {} if scoped else {f: n for f, n in conn.execute(
         "SELECT field, COUNT(*) FROM segments WHERE retired = 0 AND field IN (SELECT value FROM json_each(?)) "
         "GROUP BY field", (json.dumps(sorted(redo_choice)),))}
@@ -298,7 +263,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     if todo_rows or n_cached:
         _STORED.clear()
         _STORED.update(load_types(conn))  # what cached streams refer to, and what need not be stored again
-    models = _models_before(project, incremental and wanted_codes is None, bool(todo_rows))
+    models = models_before(project, incremental and wanted_codes is None, bool(todo_rows))
     # segments new to this pipeline: tokenize, and every code of their field
     tokenized_fields = {r[1] for r in todo_rows}
     tokenized_ids = [r[0] for r in todo_rows]
@@ -311,7 +276,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     # cached segments: only the codes whose rules changed, field by field
     for fld, frows in cached_rows.items():
         plan = plans[fld]
-        if _has_work(plan):
+        if has_work(plan):
             summary.rematched[fld] = list(plan.rematch)
             run(frows, {fld: ruleset(plan.rematch)}, plan.store_filter, None)
     del cached_rows
@@ -351,7 +316,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
             if progress:
                 progress(len(batch))
 
-    _save_state(project, plans, choice_fps, redo_choice, wanted_codes, wanted_docs, tokenized_fields)
+    save_state(project, plans, choice_fps, redo_choice, wanted_codes, wanted_docs, tokenized_fields)
     if models is not None:
         # a model learned from the decisions suggests beside the rules (qualcode learn): again
         # everywhere when the models (or what they apply to) changed, else on new segments only
@@ -372,30 +337,6 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
             for code, k in m.by_code.items():
                 summary.by_code[code] = summary.by_code.get(code, 0) + k
     return summary
-
-
-def _models_before(project: Any, incremental: bool, tokenizing: bool) -> tuple[str, bool] | None:
-    """(fingerprint, whether the stored model rows are current) before a run; None without a model.
-
-    A run that tokenizes new segments forgets that the model rows are current until it has
-    predicted for those segments too, so that an interrupted run leaves no segment without them.
-    """
-    if project.conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() is None:
-        return None
-    from .learn import MODEL_STATE, models_fingerprint
-    fingerprint = models_fingerprint(project)
-    row = project.conn.execute("SELECT fingerprint FROM suggest_state WHERE field = ? AND code = ?",
-                               MODEL_STATE).fetchone()
-    current = incremental and row is not None and row[0] == fingerprint
-    if current and tokenizing:
-        with project.transaction():
-            project.conn.execute("DELETE FROM suggest_state WHERE field = ? AND code = ?", MODEL_STATE)
-    return fingerprint or "", current
-
-
-def _has_work(plan: _FieldPlan) -> bool:
-    """Whether a field's cached segments need the rules again (some code to redo or to drop)."""
-    return plan.store_filter is None or bool(plan.store_filter)
 
 
 def _redo_choice_field(conn: Any, fld: str, norm: Any, memo: dict[str, tuple | None], version: str,
@@ -440,31 +381,6 @@ def _redo_choice_field(conn: Any, fld: str, norm: Any, memo: dict[str, tuple | N
             counts[0] += n
             counts[1] += n if tail[2] >= CONFIDENT else 0
     return made
-
-
-def _save_state(project: Any, plans: dict[str, _FieldPlan], choice_fps: dict[str, str], redo_choice: set[str],
-                wanted_codes: set[str] | None, wanted_docs: list[str] | None, tokenized_fields: set[str]) -> None:
-    """Record what the field's suggestions are now computed from, once the whole field is done.
-
-    Segments first tokenized in a run narrowed to some codes lack the other codes'
-    suggestions, so those codes' state is dropped and the next run fills them in."""
-    rows: list[tuple[str, str, str]] = []
-    stale: list[tuple[str, str]] = []
-    for fld, plan in plans.items():
-        if wanted_codes is not None and fld in tokenized_fields:
-            stale.append((fld, json.dumps(sorted(wanted_codes))))
-        if wanted_docs is None:
-            rows += [(fld, code, fp) for code, fp in plan.fingerprints.items()]
-    if wanted_docs is None and wanted_codes is None:
-        rows += [(fld, "", fp) for fld, fp in choice_fps.items() if fld in redo_choice]
-    with project.transaction() as c:
-        for fld, keep in stale:
-            c.execute("DELETE FROM suggest_state WHERE field = ? AND code NOT IN (SELECT value FROM json_each(?))",
-                      (fld, keep))
-        if wanted_docs is None and wanted_codes is None:  # codes no longer in a field go too
-            c.executemany("DELETE FROM suggest_state WHERE field = ? AND code != ''", [(f,) for f in plans])
-        c.executemany("INSERT INTO suggest_state(field, code, fingerprint) VALUES (?,?,?) "
-                      "ON CONFLICT(field, code) DO UPDATE SET fingerprint = excluded.fingerprint", rows)
 
 
 def _live_segments(conn: Any, docs: list[str] | None) -> int:
