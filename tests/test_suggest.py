@@ -368,3 +368,60 @@ def test_two_worker_processes_store_what_one_process_does(tmp_path, notes, monke
 def _type_ids(blob: bytes) -> set[int]:
     from qualcode.tokens import TokenStream
     return set(TokenStream.decode(blob).ids)
+
+
+def test_random_codebook_edits_incremental_equals_forced(tmp_path, monkeypatch):
+    """Whatever sequence of codebook edits a researcher makes, an incremental suggest must store
+    exactly what redoing everything stores: each step is checked against a forced run on a copy
+    of the project."""
+    import random
+    import sqlite3
+
+    import yaml
+
+    from qualcode.suggest import suggest
+    corpus = Path(__file__).resolve().parent.parent / "corpora" / "handlingsplan-2016-2018"
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for f in sorted((corpus / "notes").glob("*.md"))[:12]:
+        shutil.copy(f, notes / f.name)
+    lines = (corpus / "survey_ht2018.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "survey.csv").write_text("\n".join(lines[:31]) + "\n", encoding="utf-8")
+    book = tmp_path / "book.yaml"
+    data = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    book.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    p = Project.init(tmp_path / "p.db", book)
+    p.import_notes(notes)
+    p.import_survey(tmp_path / "survey.csv", id_column="respondent", choices=["langst_1", "behov_1"],
+                    texts=["fraga_2a"], field_groups={"fraga_2a": "fraga2a"})
+    suggest(p)
+    rnd = random.Random(7)
+    for step in range(8):
+        codes = data["codes"]
+        live = {r[0] for r in p.conn.execute("SELECT DISTINCT code FROM suggestions")}
+        code = rnd.choice([c for c in codes if c.get("patterns") and c["id"] in live])  # edits that show
+        op = step % 5
+        if op == 0:                                   # a pattern dropped
+            code["patterns"].pop(rnd.randrange(len(code["patterns"])))
+        elif op == 1:                                 # a weight changed
+            i = rnd.randrange(len(code["patterns"]))
+            code["patterns"][i] = {**code["patterns"][i], "weight": 0.51}
+        elif op == 2:                                 # a cell's own words made an alias (the choice normaliser reads it)
+            cells = [r[0] for r in p.conn.execute("SELECT text FROM segments WHERE field = 'langst_1' "
+                                                  "AND length(text) > 3 ORDER BY id")]
+            code["aliases"] = [*code.get("aliases", []), rnd.choice(cells)]
+        elif op == 3:                                 # an exclusion added
+            code["exclude"] = [*code.get("exclude", []), {"phrase": "i gruppen"}]
+        else:                                         # a code removed
+            codes.remove(code)
+        book.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        suggest(p)
+        incremental = _stored(p)
+        copy = sqlite3.connect(tmp_path / f"copy{step}.db")
+        p.conn.backup(copy)
+        copy.close()
+        q = Project.open(tmp_path / f"copy{step}.db")
+        suggest(q, force=True)
+        assert _stored(q) == incremental, f"step {step}: {op=} on {code['id']}"
+        q.close()
+    p.close()
