@@ -425,3 +425,63 @@ def test_random_codebook_edits_incremental_equals_forced(tmp_path, monkeypatch):
         assert _stored(q) == incremental, f"step {step}: {op=} on {code['id']}"
         q.close()
     p.close()
+
+
+def test_random_reimports_incremental_equals_forced(tmp_path):
+    """Notes edited and re-imported (sentences inserted, dropped, reworded; notes added) and survey
+    cells changed: the incremental suggest stores what a forced one does, offsets included."""
+    import random
+    import sqlite3
+
+    from qualcode.suggest import suggest
+    corpus = Path(__file__).resolve().parent.parent / "corpora" / "handlingsplan-2016-2018"
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    files = sorted((corpus / "notes").glob("*.md"))
+    for f in files[:8]:
+        shutil.copy(f, notes / f.name)
+    survey = tmp_path / "survey.csv"
+    rows = (corpus / "survey_ht2018.csv").read_text(encoding="utf-8").splitlines()
+    survey.write_text("\n".join(rows[:21]) + "\n", encoding="utf-8")
+
+    def import_all(p: Project) -> None:
+        p.import_notes(notes)
+        p.import_survey(survey, id_column="respondent", choices=["langst_1"], texts=["fraga_2a"],
+                        field_groups={"fraga_2a": "fraga2a"})
+
+    p = Project.init(tmp_path / "p.db", CODEBOOK)
+    import_all(p)
+    suggest(p)
+    rnd = random.Random(11)
+    for step in range(6):
+        target = rnd.choice(sorted(notes.glob("*.md")))
+        head, body = target.read_text(encoding="utf-8").split("\n---\n", 1)
+        sentences = body.split(". ")
+        op = step % 4
+        if op == 0:
+            sentences.insert(0, "\nLönefrågan och lokalerna togs upp först")     # everything after moves
+        elif op == 1 and len(sentences) > 2:
+            sentences.pop(rnd.randrange(1, len(sentences) - 1))
+        elif op == 2:
+            i = rnd.randrange(len(sentences))
+            sentences[i] = sentences[i].replace(" ", " inte ", 1)              # reworded, and negated
+        else:
+            shutil.copy(files[8 + step], notes / files[8 + step].name)
+        target.write_text(head + "\n---\n" + ". ".join(sentences), encoding="utf-8")
+        lines = survey.read_text(encoding="utf-8").splitlines()
+        k = rnd.randrange(1, len(lines))
+        cells = lines[k].split(",")
+        cells[4] = rnd.choice(["6", "adm stöd", "introduktion", "", "lokaler"])  # langst_1
+        lines[k] = ",".join(cells)
+        survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        import_all(p)
+        suggest(p)
+        incremental = _stored(p)
+        copy = sqlite3.connect(tmp_path / f"copy{step}.db")
+        p.conn.backup(copy)
+        copy.close()
+        q = Project.open(tmp_path / f"copy{step}.db")
+        suggest(q, force=True)
+        assert _stored(q) == incremental, f"step {step}: {op=} on {target.name}"
+        q.close()
+    p.close()
