@@ -114,7 +114,9 @@ class Project:
 
     def _store_codebook(self, cb: Codebook) -> None:
         c = self.conn
-        c.execute("INSERT OR IGNORE INTO codebook_versions(version, path, content, loaded_at) VALUES (?,?,?,?)",
+        # the same content loaded from another file: that file is the one to watch for edits now
+        c.execute("INSERT INTO codebook_versions(version, path, content, loaded_at) VALUES (?,?,?,?) "
+                  "ON CONFLICT(version) DO UPDATE SET path = excluded.path",
                   (cb.version, _absolute(cb.path), cb.content, now()))
         c.execute("DELETE FROM codes")
         c.executemany("INSERT INTO codes(id, label, short, grp, number, parent, position) VALUES (?,?,?,?,?,?,?)",
@@ -232,8 +234,10 @@ class Project:
             "WHERE NOT EXISTS (SELECT 1 FROM current_decisions d WHERE d.segment = s.segment "
             "AND d.code = s.code AND d.verdict != 'retract'))").fetchone()[0]
         cb = self.codebook
+        from .suggest import outdated
         return {
             "project": self.path,
+            "suggest": outdated(self),
             "codebook": {"name": cb.name, "version": cb.version, "path": cb.path, "codes": len(cb.codes)},
             "documents": docs,
             "attributes": by_attr,

@@ -19,6 +19,7 @@ import json
 import multiprocessing
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .choices import group_fingerprint
@@ -394,6 +395,42 @@ def _count(summary: SuggestSummary, out: list[tuple]) -> None:
     for row in out:
         summary.by_code[row[1]] = summary.by_code.get(row[1], 0) + 1
         summary.confident += row[3] >= CONFIDENT
+
+
+def outdated(project: Any) -> dict[str, Any]:
+    """What the next ``suggest`` would redo, found without doing it (``qualcode status``).
+
+    The codebook is the file as it is now, if it was edited since it was loaded (suggest
+    reloads it); nothing is written. Fields never suggested count all their codes."""
+    from .codebook import parse_codebook
+    cb, edited = project.codebook, False
+    path = cb.path
+    if path and Path(path).is_file():
+        try:
+            on_disk = parse_codebook(Path(path).read_text(encoding="utf-8"), path)
+        except QualcodeError:
+            on_disk = cb  # a broken edit: suggest will name the problem
+        edited = on_disk.version != cb.version
+        cb = on_disk
+    conn = project.conn
+    fields = project.fields()
+    state = read_state(conn)
+    plans = plan_fields(cb, field_groups(cb, fields), measured_precision(conn), None, state)
+    identity = pipeline_choice(project).identity
+    rule_fields = sorted(plans)
+    new = conn.execute(
+        "SELECT COUNT(*) FROM segments s LEFT JOIN segment_tokens t ON t.segment = s.id WHERE s.retired = 0 "
+        "AND s.field IN (SELECT value FROM json_each(?)) AND t.pipeline IS NOT ?",
+        (json.dumps(rule_fields), identity)).fetchone()[0]
+    choice_fields = sorted(name for name, f in fields.items() if f["kind"] == "choice"
+                           and (f["code_group"] or AREA_GROUP) in cb.groups
+                           and state.get(name, {}).get("") != group_fingerprint(cb, f["code_group"] or AREA_GROUP))
+    models = models_before(project, True, False) if conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() else None
+    return {"codebook_edited": edited,
+            "new_segments": new,
+            "codes": {name: plan.rematch for name, plan in plans.items() if plan.rematch},
+            "choice_fields": choice_fields,
+            "models": None if models is None else not models[1]}
 
 
 # what forked workers inherit: (rule set per field, pipeline, pipeline identity, codebook version, stamp)

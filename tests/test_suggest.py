@@ -485,3 +485,28 @@ def test_random_reimports_incremental_equals_forced(tmp_path):
         assert _stored(q) == incremental, f"step {step}: {op=} on {target.name}"
         q.close()
     p.close()
+
+
+def test_status_says_what_the_next_suggest_would_redo(cli, project_path, tmp_path, notes, own_book):
+    assert cli("init", "--codebook", str(CODEBOOK)).exit_code == 0
+    p = Project.open(project_path)
+    p.load_codebook(own_book)   # the same content from another file: that file is now the one watched
+    assert p.codebook.path == str(own_book.resolve())
+    p.import_notes(notes)
+    p.close()
+
+    def todo() -> dict:
+        r = cli("status", "--format", "json")
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)["suggest"]
+
+    first = todo()
+    assert first["new_segments"] > 0 and not first["codebook_edited"]
+    assert cli("suggest").exit_code == 0
+    assert todo() == {"codebook_edited": False, "new_segments": 0, "codes": {}, "choice_fields": [], "models": None}
+    _edit(own_book, "  - id: ovrigt\n", "  - id: ovrigt\n    patterns:\n      - lemma: kaffe\n")
+    edited = todo()
+    assert edited["codebook_edited"] and edited["codes"] == {"notes": ["ovrigt"]}
+    assert "koder vars regler ändrats" in cli("status").stdout
+    assert cli("suggest").exit_code == 0
+    assert "suggest har inget att göra om" in cli("status").stdout

@@ -47,6 +47,18 @@ def status(state: State, fmt: str, output: str | None) -> None:
         Table("Kodare", ["kodare", "beslut", "kodningar"],
               [[c, d["decisions"], d["coded"]] for c, d in s["coders"].items()]),
     ]
+    todo = s["suggest"]
+    rows = [["nya segment (alla koder)", todo["new_segments"]]]
+    rows += [[f"{fld}: koder vars regler ändrats", ", ".join(codes[:6]) + (f" … ({len(codes)})" if len(codes) > 6 else "")]
+             for fld, codes in todo["codes"].items()]
+    rows += [[f"{fld}: valfält att läsa om", "kodgruppen eller cellerna har ändrats"] for fld in todo["choice_fields"]]
+    if todo["models"]:
+        rows.append(["modellförslag", "modellen eller det den gäller har ändrats"])
+    if todo["codebook_edited"]:
+        rows.insert(0, ["kodboksfilen", "ändrad sedan den lästes in (suggest läser in den)"])
+    if len(rows) == 1 and not todo["new_segments"]:
+        rows = [["förslagen", "aktuella: suggest har inget att göra om"]]
+    tables.append(Table("Att göra för suggest", ["", ""], rows))
     emit(fmt, output, data=s, tables=tables)
 
 
