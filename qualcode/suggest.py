@@ -416,7 +416,10 @@ def outdated(project: Any) -> dict[str, Any]:
     fields = project.fields()
     state = read_state(conn)
     plans = plan_fields(cb, field_groups(cb, fields), measured_precision(conn), None, state)
-    identity = pipeline_choice(project).identity
+    try:
+        identity = pipeline_choice(project).identity
+    except QualcodeError:  # a pipeline setting that no longer loads: suggest will say so; count the untokenized
+        identity = ""
     rule_fields = sorted(plans)
     new = conn.execute(
         "SELECT COUNT(*) FROM segments s LEFT JOIN segment_tokens t ON t.segment = s.id WHERE s.retired = 0 "
