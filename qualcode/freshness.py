@@ -62,7 +62,8 @@ def models_before(project: Any, incremental: bool, tokenizing: bool) -> tuple[st
     """(fingerprint, whether the stored model rows are current) before a run; None without a model.
 
     A run that tokenizes new segments forgets that the model rows are current until it has
-    predicted for those segments too, so that an interrupted run leaves no segment without them.
+    predicted for those segments too (or, narrowed to some codes or documents, for good), so
+    that no segment is left without them by an interrupted or narrowed run.
     """
     if project.conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() is None:
         return None
@@ -71,7 +72,7 @@ def models_before(project: Any, incremental: bool, tokenizing: bool) -> tuple[st
     row = project.conn.execute("SELECT fingerprint FROM suggest_state WHERE field = ? AND code = ?",
                                MODEL_STATE).fetchone()
     current = incremental and row is not None and row[0] == fingerprint
-    if current and tokenizing:
+    if tokenizing and row is not None:
         with project.transaction():
             project.conn.execute("DELETE FROM suggest_state WHERE field = ? AND code = ?", MODEL_STATE)
     return fingerprint or "", current

@@ -364,3 +364,17 @@ def test_suggest_predicts_again_only_where_something_changed(trained, tmp_path: 
     suggest(p, force=True)                  # everything again: the same rows
     assert {tuple(r) for r in p.conn.execute(
         "SELECT segment, code, source, score, reason FROM suggestions WHERE source LIKE 'model:%'")} == after
+
+
+def test_new_segments_suggested_for_some_codes_get_the_models_other_codes_later(trained, tmp_path: Path) -> None:
+    p, _, _, _ = trained
+    learn(p, coder="anna")
+    suggest(p)
+    more = tmp_path / "more.csv"
+    more.write_text("id,kommentar\nN1,Vi sitter alldeles för trångt i kontorslandskapet.\n", encoding="utf-8")
+    p.import_survey(more, id_column="id", texts=["kommentar"], field_groups={"kommentar": "tema"})
+    suggest(p, codes=["trivsel"])          # narrowed: N1 gets the model's trivsel row at most
+    suggest(p)                             # so the next full run predicts for it again
+    got = {r[0] for r in p.conn.execute("SELECT s.code FROM suggestions s JOIN segments g ON g.id = s.segment "
+                                        "WHERE g.doc = 'N1' AND s.source LIKE 'model:%'")}
+    assert "lokaler" in got
