@@ -370,12 +370,26 @@ def _type_ids(blob: bytes) -> set[int]:
     return set(TokenStream.decode(blob).ids)
 
 
+def _forced_on_a_copy(p: Project, path: Path) -> set[tuple]:
+    """The suggestions a forced run stores on a copy of the project as it is now."""
+    import sqlite3
+
+    from qualcode.suggest import suggest
+    copy = sqlite3.connect(path)
+    p.conn.backup(copy)
+    copy.close()
+    q = Project.open(path)
+    suggest(q, force=True)
+    out = _stored(q)
+    q.close()
+    return out
+
+
 def test_random_codebook_edits_incremental_equals_forced(tmp_path, monkeypatch):
     """Whatever sequence of codebook edits a researcher makes, an incremental suggest must store
     exactly what redoing everything stores: each step is checked against a forced run on a copy
     of the project."""
     import random
-    import sqlite3
 
     import yaml
 
@@ -416,14 +430,7 @@ def test_random_codebook_edits_incremental_equals_forced(tmp_path, monkeypatch):
             codes.remove(code)
         book.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         suggest(p)
-        incremental = _stored(p)
-        copy = sqlite3.connect(tmp_path / f"copy{step}.db")
-        p.conn.backup(copy)
-        copy.close()
-        q = Project.open(tmp_path / f"copy{step}.db")
-        suggest(q, force=True)
-        assert _stored(q) == incremental, f"step {step}: {op=} on {code['id']}"
-        q.close()
+        assert _stored(p) == _forced_on_a_copy(p, tmp_path / f"copy{step}.db"), f"step {step}: {op=} on {code['id']}"
     p.close()
 
 
@@ -431,7 +438,6 @@ def test_random_reimports_incremental_equals_forced(tmp_path):
     """Notes edited and re-imported (sentences inserted, dropped, reworded; notes added) and survey
     cells changed: the incremental suggest stores what a forced one does, offsets included."""
     import random
-    import sqlite3
 
     from qualcode.suggest import suggest
     corpus = Path(__file__).resolve().parent.parent / "corpora" / "handlingsplan-2016-2018"
@@ -476,14 +482,7 @@ def test_random_reimports_incremental_equals_forced(tmp_path):
         survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
         import_all(p)
         suggest(p)
-        incremental = _stored(p)
-        copy = sqlite3.connect(tmp_path / f"copy{step}.db")
-        p.conn.backup(copy)
-        copy.close()
-        q = Project.open(tmp_path / f"copy{step}.db")
-        suggest(q, force=True)
-        assert _stored(q) == incremental, f"step {step}: {op=} on {target.name}"
-        q.close()
+        assert _stored(p) == _forced_on_a_copy(p, tmp_path / f"copy{step}.db"), f"step {step}: {op=} on {target.name}"
     p.close()
 
 
