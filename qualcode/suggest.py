@@ -140,8 +140,8 @@ def suggest(project: Any, docs: Iterable[str] | None = None, codes: Iterable[str
 
     Segments with no cached tokens of this pipeline get every code of their field. On the
     others only what changed is redone: the codes whose rules changed since the field was last
-    suggested (``suggest_state``), and the choice fields whose code group changed. ``docs``
-    and ``force`` redo everything in scope; ``codes`` narrows the run to those codes.
+    suggested (``suggest_state``), and the choice fields whose code group changed. ``docs``,
+    ``codes`` and ``force`` redo everything in their scope.
     ``jobs`` > 1 tokenizes and applies the rules in that many worker processes (forked, so
     they share the loaded lexicon); this process only reads and writes the project.
     """
@@ -181,8 +181,8 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     fields = project.fields()
     groups = field_groups(cb, fields)
     scores = measured_precision(conn)
-    # a --docs run redoes its documents whatever the state says, and leaves the state alone
-    incremental = not force and wanted_docs is None
+    # --docs and --codes redo what they name whatever the state says (--docs leaves the state alone)
+    incremental = not force and wanted_docs is None and wanted_codes is None
     state = read_state(conn) if incremental else None
     plans = plan_fields(cb, groups, scores, wanted_codes, state)
     choice_fps = {name: group_fingerprint(cb, f["code_group"] or AREA_GROUP) for name, f in fields.items()
@@ -192,7 +192,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
         if f["kind"] == "choice" and group not in cb.groups:
             raise QualcodeError(f"choice field {name!r} is bound to group {group!r}, which the codebook does not have")
     redo_choice = {name for name, fp in choice_fps.items()
-                   if not incremental or wanted_codes is not None or (state or {}).get(name, {}).get("") != fp}
+                   if not incremental or (state or {}).get(name, {}).get("") != fp}
     # choice cells are read row by row only in a run narrowed to some documents or codes;
     # otherwise a whole field at a time, by distinct text (_redo_choice_field)
     scoped = wanted_docs is not None or wanted_codes is not None
@@ -264,7 +264,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     if todo_rows or n_cached:
         _STORED.clear()
         _STORED.update(load_types(conn))  # what cached streams refer to, and what need not be stored again
-    models = models_before(project, incremental and wanted_codes is None, bool(todo_rows))
+    models = models_before(project, incremental, bool(todo_rows))
     # segments new to this pipeline: tokenize, and every code of their field
     tokenized_fields = {r[1] for r in todo_rows}
     tokenized_ids = [r[0] for r in todo_rows]

@@ -299,6 +299,8 @@ def test_a_run_narrowed_to_some_codes_leaves_the_others_to_the_next_run(project,
     suggest(project)
     codes = {r[0] for r in project.conn.execute("SELECT code FROM suggestions")}
     assert {"omorganisation", "lon", "lokaler", "adm_stod_handlaggare"} <= codes
+    again = suggest(project, codes=["lon"])   # named codes are redone even when up to date
+    assert again.rematched == {"notes": ["lon"]} and again.cached == len(project.segments())
 
 
 def test_force_option_and_summary_in_the_cli(cli, project, notes):
