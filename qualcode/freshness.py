@@ -18,7 +18,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .codebook import Codebook
+from .choices import group_fingerprint
+from .codebook import AREA_GROUP, Codebook
 from .rules import code_fingerprint
 
 
@@ -76,6 +77,17 @@ def models_before(project: Any, incremental: bool, tokenizing: bool) -> tuple[st
         with project.transaction():
             project.conn.execute("DELETE FROM suggest_state WHERE field = ? AND code = ?", MODEL_STATE)
     return fingerprint or "", current
+
+
+def choice_fingerprints(cb: Codebook, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Choice field -> fingerprint of its code group (fields bound to a group the codebook lacks
+    are left out; suggest refuses them)."""
+    out = {}
+    for name, f in fields.items():
+        group = f["code_group"] or AREA_GROUP
+        if f["kind"] == "choice" and group in cb.groups:
+            out[name] = group_fingerprint(cb, group)
+    return out
 
 
 def has_work(plan: FieldPlan) -> bool:

@@ -95,22 +95,27 @@ class Project:
 
     def load_codebook(self, path: str | Path) -> tuple[Codebook, list[str]]:
         """Make the file at ``path`` the project's codebook; return it and what changed."""
+        return self._adopt(load_codebook(path))
+
+    def edited_codebook(self) -> Codebook | None:
+        """The codebook file as it is now, if it was edited since it was loaded (else None)."""
+        path = self.codebook.path
+        if not path or not Path(path).is_file():
+            return None
         new = load_codebook(path)
+        return new if new.version != self.codebook.version else None
+
+    def refresh_codebook(self) -> tuple[Codebook, list[str]] | None:
+        """Reload the codebook file if it was edited since it was loaded (None if unchanged)."""
+        new = self.edited_codebook()
+        return self._adopt(new) if new is not None else None
+
+    def _adopt(self, new: Codebook) -> tuple[Codebook, list[str]]:
         old = self.codebook
         changes = diff_codebooks(old, new) if old.version != new.version else []
         with self.transaction():
             self._store_codebook(new)
         return new, changes
-
-    def refresh_codebook(self) -> tuple[Codebook, list[str]] | None:
-        """Reload the codebook file if it was edited since it was loaded (None if unchanged)."""
-        path = self.codebook.path
-        if not path or not Path(path).is_file():
-            return None
-        content = Path(path).read_text(encoding="utf-8")
-        if parse_codebook(content, path).version == self.codebook.version:
-            return None
-        return self.load_codebook(path)
 
     def _store_codebook(self, cb: Codebook) -> None:
         c = self.conn

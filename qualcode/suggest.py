@@ -19,14 +19,12 @@ import json
 import multiprocessing
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .choices import group_fingerprint
 from .codebook import AREA_GROUP, Codebook
 from .errors import QualcodeError
 from .nlp import DEFAULT_LEMMATIZER, LEMMATIZERS, Pipeline, PipelineChoice, TokenStream, choose_pipeline
-from .freshness import has_work, models_before, plan_fields, read_state, save_state
+from .freshness import choice_fingerprints, has_work, models_before, plan_fields, read_state, save_state
 from .rules import RuleSet
 from .store import now
 from .tokens import load_types, type_rows
@@ -185,8 +183,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     incremental = not force and wanted_docs is None and wanted_codes is None
     state = read_state(conn) if incremental else None
     plans = plan_fields(cb, groups, scores, wanted_codes, state)
-    choice_fps = {name: group_fingerprint(cb, f["code_group"] or AREA_GROUP) for name, f in fields.items()
-                  if f["kind"] == "choice" and (f["code_group"] or AREA_GROUP) in cb.groups}
+    choice_fps = choice_fingerprints(cb, fields)
     for name, f in fields.items():
         group = f["code_group"] or AREA_GROUP
         if f["kind"] == "choice" and group not in cb.groups:
@@ -402,16 +399,11 @@ def outdated(project: Any) -> dict[str, Any]:
 
     The codebook is the file as it is now, if it was edited since it was loaded (suggest
     reloads it); nothing is written. Fields never suggested count all their codes."""
-    from .codebook import parse_codebook
-    cb, edited = project.codebook, False
-    path = cb.path
-    if path and Path(path).is_file():
-        try:
-            on_disk = parse_codebook(Path(path).read_text(encoding="utf-8"), path)
-        except QualcodeError:
-            on_disk = cb  # a broken edit: suggest will name the problem
-        edited = on_disk.version != cb.version
-        cb = on_disk
+    try:
+        on_disk = project.edited_codebook()
+    except QualcodeError:  # a broken edit: suggest will name the problem
+        on_disk = None
+    cb = on_disk or project.codebook
     conn = project.conn
     fields = project.fields()
     state = read_state(conn)
@@ -425,11 +417,10 @@ def outdated(project: Any) -> dict[str, Any]:
         "SELECT COUNT(*) FROM segments s LEFT JOIN segment_tokens t ON t.segment = s.id WHERE s.retired = 0 "
         "AND s.field IN (SELECT value FROM json_each(?)) AND t.pipeline IS NOT ?",
         (json.dumps(rule_fields), identity)).fetchone()[0]
-    choice_fields = sorted(name for name, f in fields.items() if f["kind"] == "choice"
-                           and (f["code_group"] or AREA_GROUP) in cb.groups
-                           and state.get(name, {}).get("") != group_fingerprint(cb, f["code_group"] or AREA_GROUP))
-    models = models_before(project, True, False) if conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() else None
-    return {"codebook_edited": edited,
+    choice_fields = sorted(name for name, fp in choice_fingerprints(cb, fields).items()
+                           if state.get(name, {}).get("") != fp)
+    models = models_before(project, True, False)
+    return {"codebook_edited": on_disk is not None,
             "new_segments": new,
             "codes": {name: plan.rematch for name, plan in plans.items() if plan.rematch},
             "choice_fields": choice_fields,
