@@ -583,13 +583,16 @@ def _store(project: Any, res: GroupResult, model: GroupModel) -> str:
     return version
 
 
+_LATEST_MODELS = ("FROM models m JOIN (SELECT grp, MAX(id) AS id FROM models GROUP BY grp) l ON l.id = m.id "
+                  "ORDER BY m.grp")  # each group's newest model
+
+
 def load_models(project: Any, groups: Iterable[str] | None = None) -> dict[str, GroupModel]:
     """The latest stored model of each group."""
     wanted = set(groups) if groups is not None else None
     out = {}
     for row in project.conn.execute(
-            "SELECT m.grp, m.version, m.blob FROM models m JOIN (SELECT grp, MAX(id) AS id FROM models GROUP BY grp) l "
-            "ON l.id = m.id ORDER BY m.grp"):
+            f"SELECT m.grp, m.version, m.blob {_LATEST_MODELS}"):
         if wanted is not None and row["grp"] not in wanted:
             continue
         try:
@@ -629,17 +632,15 @@ class ModelSummary:
 MODEL_STATE = ("*", "model")  # the suggest_state row: what the stored model rows were made from
 
 
-def models_fingerprint(project: Any) -> str | None:
+def models_fingerprint(project: Any, by_field: dict[str, list[str]] | None = None) -> str | None:
     """What the model suggestions of a segment depend on besides its words: the latest model
-    of each group, the groups each field gets, the codebook's codes and the storing threshold.
-    None when there is no model."""
-    versions = [tuple(r) for r in project.conn.execute(
-        "SELECT m.grp, m.version FROM models m JOIN (SELECT grp, MAX(id) AS id FROM models GROUP BY grp) l "
-        "ON l.id = m.id ORDER BY m.grp")]
+    of each group, the groups each field gets (``by_field``, when the caller has them), the
+    codebook's codes and the storing threshold. None when there is no model."""
+    versions = [tuple(r) for r in project.conn.execute(f"SELECT m.grp, m.version {_LATEST_MODELS}")]
     if not versions:
         return None
-    data = [versions, sorted(_groups_by_field(project).items()), sorted(project.codebook.by_id), MIN_SCORE,
-            FEATURE_VERSION]
+    by_field = _groups_by_field(project) if by_field is None else by_field
+    data = [versions, sorted(by_field.items()), sorted(project.codebook.by_id), MIN_SCORE, FEATURE_VERSION]
     return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -709,7 +710,7 @@ def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: It
         if docs is None and codes is None and segments is None:
             if min_score == MIN_SCORE and explain:
                 project.conn.execute("INSERT OR REPLACE INTO suggest_state(field, code, fingerprint) VALUES (?,?,?)",
-                                     (*MODEL_STATE, models_fingerprint(project)))
+                                     (*MODEL_STATE, models_fingerprint(project, by_field)))
             else:  # rows made otherwise than suggest would make them
                 project.conn.execute("DELETE FROM suggest_state WHERE field = ? AND code = ?", MODEL_STATE)
     summary.suggestions = len(out)
