@@ -580,8 +580,3 @@ def stream_from_doc(doc: Any) -> TokenStream:
         offsets.append(idx)
         offsets.append(idx + length)
     return TokenStream(forms, lemmas, kept, offsets)
-
-
-def load_pipeline(model: str | None = None, setting: str | None = None,
-                  lemmatizer: str = DEFAULT_LEMMATIZER) -> Pipeline:
-    return Pipeline(choose_pipeline(model, setting, lemmatizer), lemmatizer)

@@ -198,7 +198,7 @@ def _write_index(project: Project, rep: Report, lang: str, preview: bool) -> tup
     intro = (f"Projekt `{project.path}`, kodbok {cb.name} (version {cb.version}). "
              + ("Endast validerade kodningar räknas." if not preview else T.labels(lang)["preview"] + "."))
     total_unrev = max([s.unreviewed or 0 for s in rep.sections] or [0])
-    status = ((f"Tabellerna är slutgiltiga: inga ogranskade förslag." if sv else "Tables are final: no unreviewed suggestions.")
+    status = (("Tabellerna är slutgiltiga: inga ogranskade förslag." if sv else "Tables are final: no unreviewed suggestions.")
               if total_unrev == 0 else
               (f"Inte slutgiltigt: upp till {total_unrev} ogranskade förslag i en tabells omfång."
                if sv else f"Not final: up to {total_unrev} unreviewed suggestions in a table's scope."))

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpora" / "handlingsplan-2016-2018"
@@ -315,12 +315,8 @@ STAGES: dict[str, Callable[..., dict]] = {
     "limit_tokenizer": limit_tokenizer,
     "limit_tokenizer_lemmatizer": limit_lemmatizer,
     "limit_regex": limit_regex,
+    "model_suggestions": stage_model_suggestions,
 }
-try:  # learned-model suggestions, once qualcode.learn provides them
-    from qualcode.learn import model_suggestions as _model_suggestions  # noqa: F401
-    STAGES["model_suggestions"] = stage_model_suggestions
-except ImportError:
-    pass
 
 NOTES_1M = 5_400  # notes rebuilt from the demo corpus average ~186 words: 5,400 notes ≈ 1M words
 
@@ -341,7 +337,6 @@ PLAN_FULL = [
     ("tally", [1_000, 10_000, 100_000]),
     ("model_suggestions", [144, 1_000]),
 ]
-PLAN_FULL = [(stage, sizes) for stage, sizes in PLAN_FULL if stage in STAGES]
 PLAN_SMOKE = [(stage, sizes[:1]) for stage, sizes in PLAN_FULL]
 
 

@@ -82,7 +82,7 @@ def run(seed: int = 0, classifier: str = "svm", curve: Path | None = None, say=p
         with open(sheet, encoding="utf-8") as f:
             rows = [r for r in csv.DictReader(f)
                     if (r["doc"] or seg_doc[int(r["segment"])]) in train_docs]
-        imported = import_decisions(p, rows)
+        import_decisions(p, rows)
         say(f"recorded the gold of {len(n_train)} interviews and {len(c_train)} comment respondents as "
             f"{GOLD_CODER}'s decisions ({len(rows)} rows); held out {len(n_test)} interviews and "
             f"{len(c_test)} respondents")

@@ -146,10 +146,6 @@ def code_cmd(state: State, segment: int, code: str, coder: str, note: str | None
     click.echo(f"segment {segment}: {'removed' if remove else 'coded'} {code} as {coder}")
 
 
-def _fmt(x) -> str:
-    return "–" if x is None else f"{x:.3f}"
-
-
 @main.command()
 @click.option("--coders", default=None, help="Two or more coders, comma-separated: A,B.")
 @click.option("--machine", is_flag=True, help="Compare the suggestions with one --coder instead.")

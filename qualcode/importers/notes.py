@@ -32,7 +32,7 @@ def read_notes(folder: str | Path, *, constants: dict[str, str] | None = None, p
     files = [root] if root.is_file() else sorted(
         p for p in root.rglob("*") if p.suffix.lower() in NOTE_SUFFIXES and not p.name.startswith((".", "~$")))
     if not files:
-        raise QualcodeError(f"no notes (.md, .txt, .docx) found", where=str(root))
+        raise QualcodeError("no notes (.md, .txt, .docx) found", where=str(root))
     meta_path = (root if root.is_dir() else root.parent) / METADATA_FILE
     metadata = _read_metadata(meta_path) if meta_path.is_file() else {}
     docs: list[DocumentRecord] = []
