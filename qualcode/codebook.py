@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from .errors import QualcodeError
+from qualcode.errors import QualcodeError
 
 PATTERN_KINDS = ("lemma", "part", "phrase", "regex", "matcher")
 AREA_GROUP = "fokusomrade"

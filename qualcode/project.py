@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from .codebook import Codebook, diff_codebooks, load_codebook, parse_codebook
-from .errors import QualcodeError
-from .store import connect, now, transaction
+from qualcode.codebook import Codebook, diff_codebooks, load_codebook, parse_codebook
+from qualcode.errors import QualcodeError
+from qualcode.store.db import connect, now, transaction
 
 DEFAULT_PROJECT = "qualcode.db"
 DEFAULT_CODEBOOK = Path("codebooks") / "handlingsplan.yaml"
@@ -132,7 +132,7 @@ class Project:
     # ------------------------------------------------------------------ importing
     def import_notes(self, folder: str | Path, *, constants: dict[str, str] | None = None,
                      progress: Any = None) -> "ImportReport":
-        from .importers.notes import read_notes
+        from qualcode.ingest.notes import read_notes
         return self._import(read_notes(folder, constants=constants, progress=progress))
 
     def import_survey(self, file: str | Path, *, id_column: str, attributes: list[str] | None = None,
@@ -144,7 +144,7 @@ class Project:
         of its question (``fraga_2a`` → ``fraga2a``), so suggestions there come from that group;
         ``constants`` gives every row the same attribute (``enkat=ht2018``), so that surveys
         imported into one project can be told apart in tallies."""
-        from .importers.survey import read_survey
+        from qualcode.ingest.survey import read_survey
         field_groups = field_groups or {}
         bindings = list(field_groups.items()) + ([("of the choice columns", choice_group)] if choices else [])
         for col, group in bindings:
@@ -161,7 +161,7 @@ class Project:
         return self._import(batch)
 
     def _import(self, batch: "ImportBatch") -> "ImportReport":
-        from .importers.write import write_batch
+        from qualcode.ingest.write import write_batch
         with self.transaction():
             return write_batch(self.conn, batch)
 
@@ -239,7 +239,7 @@ class Project:
             "WHERE NOT EXISTS (SELECT 1 FROM current_decisions d WHERE d.segment = s.segment "
             "AND d.code = s.code AND d.verdict != 'retract'))").fetchone()[0]
         cb = self.codebook
-        from .suggest import outdated
+        from qualcode.suggest.run import outdated
         return {
             "project": self.path,
             "suggest": outdated(self),
@@ -260,6 +260,6 @@ def _absolute(path: str | None) -> str | None:
     return path
 
 
-from .importers.write import ImportBatch, ImportReport  # noqa: E402  (types for annotations)
+from qualcode.ingest.write import ImportBatch, ImportReport  # noqa: E402  (types for annotations)
 
 __all__ = ["Project", "ImportBatch", "ImportReport", "default_project_path"]

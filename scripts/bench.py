@@ -40,8 +40,8 @@ WORD_RE = re.compile(r"\w+")
 
 def corpus_material() -> dict[str, list[str]]:
     """The corpus's own texts, to resample: choice cells, open answers, note sentences."""
-    from qualcode.importers.notes import split_front_matter
-    from qualcode.segment import segment_notes
+    from qualcode.ingest.notes import split_front_matter
+    from qualcode.ingest.segment import segment_notes
     rows = list(csv.DictReader(open(CORPUS / "survey_ht2018.csv", encoding="utf-8")))
     choices = [r[c] for r in rows for c in CHOICES]
     answers = [r[c] for r in rows for c in OPEN if r[c] and r[c] != "#NULL!"]
@@ -156,7 +156,7 @@ def _notes_project(work: Path, n: int, material: dict, name: str):
 
 def stage_suggest_notes(work: Path, n: int, material: dict, jobs: int = 1) -> dict:
     """NLP + rules on notes: the first suggest, with no cached tokens."""
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     p, words = _notes_project(work, n, material, "suggest-notes")
     kwargs = {"jobs": jobs} if jobs != 1 else {}
     t = time.perf_counter()
@@ -173,7 +173,7 @@ def stage_resuggest_notes(work: Path, n: int, material: dict, force: bool = Fals
 
 def _timed_resuggest(p, work: Path, force: bool = False) -> float:
     """Suggest, edit the codebook, and time the second suggest (served from the token cache)."""
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     suggest(p)
     edited = work / "edited.yaml"
     edited.write_text(edited_codebook(), encoding="utf-8")
@@ -196,7 +196,7 @@ def edited_codebook() -> str:
 
 
 def stage_suggest_survey(work: Path, n: int, material: dict) -> dict:
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     p, words = _survey_project(work, n, material, "suggest-survey")
     t = time.perf_counter()
     suggest(p)
@@ -213,8 +213,8 @@ def stage_resuggest_survey(work: Path, n: int, material: dict, force: bool = Fal
 def stage_model_suggestions(work: Path, n: int, material: dict) -> dict:
     """Predicting with learned models (qualcode.learn): notes suggested, every rule suggestion
     accepted as the bench coder's decision, one model per group learned; only prediction is timed."""
-    from qualcode import learn
-    from qualcode.suggest import suggest
+    from qualcode.suggest.model import learn
+    from qualcode.suggest.run import suggest
     p, words = _notes_project(work, n, material, "model")
     suggest(p)
     with p.transaction() as c:
@@ -228,7 +228,7 @@ def stage_model_suggestions(work: Path, n: int, material: dict) -> dict:
 
 def stage_choices(work: Path, n: int, material: dict) -> dict:
     """The choice normaliser alone over n × 6 cells."""
-    from qualcode.choices import ChoiceNormaliser
+    from qualcode.suggest.choices import ChoiceNormaliser
     from qualcode.codebook import load_codebook
     rnd = random.Random(3)
     cells = [rnd.choice(material["choices"]) for _ in range(n * len(CHOICES))]
@@ -240,8 +240,8 @@ def stage_choices(work: Path, n: int, material: dict) -> dict:
 
 def stage_tally(work: Path, n: int, material: dict) -> dict:
     """Presence and choice tallies over n responses × 6 choice fields, all suggestions accepted."""
-    from qualcode import tally
-    from qualcode.suggest import suggest
+    from qualcode.tally import core as tally
+    from qualcode.suggest.run import suggest
     p, _ = _survey_project(work, n, material, "tally")
     suggest(p)
     with p.transaction() as c:

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qualcode.choices import BULK_THRESHOLD, ChoiceNormaliser  # noqa: E402
+from qualcode.suggest.choices import BULK_THRESHOLD, ChoiceNormaliser  # noqa: E402
 from qualcode.codebook import load_codebook  # noqa: E402
 
 DEFAULT_CORPUS = ROOT / "corpora" / "handlingsplan-2016-2018"

@@ -31,11 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qualcode.decisions import import_decisions  # noqa: E402
-from qualcode.demo import COMMENT_FIELDS, GOLD_CODER, NOTE_GROUPS, build_project, gold_sets, write_gold_decisions  # noqa: E402
-from qualcode.evaluate import Scores, compare  # noqa: E402
-from qualcode.learn import learn, learning_curve, model_suggestions, plot_curve  # noqa: E402
-from qualcode.suggest import suggest  # noqa: E402
+from qualcode.review.decisions import import_decisions  # noqa: E402
+from qualcode.evaluation.demo import COMMENT_FIELDS, GOLD_CODER, NOTE_GROUPS, build_project, gold_sets, write_gold_decisions  # noqa: E402
+from qualcode.evaluation.gold import Scores, compare  # noqa: E402
+from qualcode.suggest.model.learn import learn, learning_curve, model_suggestions, plot_curve  # noqa: E402
+from qualcode.suggest.run import suggest  # noqa: E402
 
 
 def halves(ids: list[str]) -> tuple[set[str], set[str]]:
@@ -178,7 +178,7 @@ def benchmark(train_n: int = 20_000, predict_n: int = 100_000, seed: int = 0, cl
     The segments are the demo corpus's own sentences and comments with their gold-derived
     labels, repeated with a varying prefix word until there are enough (so texts differ)."""
     import numpy as np
-    from qualcode.learn import TrainingSet, fit_group
+    from qualcode.suggest.model.learn import TrainingSet, fit_group
     with tempfile.TemporaryDirectory() as tmp:
         p = build_project(Path(tmp) / "bench.db", say=lambda s: None)
         suggest(p)
@@ -186,7 +186,7 @@ def benchmark(train_n: int = 20_000, predict_n: int = 100_000, seed: int = 0, cl
         sheet = Path(tmp) / "facit.csv"
         write_gold_decisions(p, gold, sheet)
         import_decisions(p, sheet)
-        from qualcode.learn import training_sets
+        from qualcode.suggest.model.learn import training_sets
         base = training_sets(p, GOLD_CODER)
         p.close()
     src = max(base.values(), key=len)  # the biggest group (tema: notes + comments)

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qualcode import Project  # noqa: E402
-from qualcode.suggest import CONFIDENT, suggest  # noqa: E402
+from qualcode.suggest.run import CONFIDENT, suggest  # noqa: E402
 
 THEMES = ("lokaler", "omorganisation", "lon", "personalomsattning", "arbetsbelastning")
 TARGET_RECALL, TARGET_PRECISION = 0.85, 0.80
@@ -125,7 +125,7 @@ def print_result(res: dict, title: str) -> None:
 
 def compare_lemmatizers(corpus: Path) -> None:
     import re
-    from qualcode.nlp import Lexicon, lookup_table
+    from qualcode.nlp.pipeline import Lexicon, lookup_table
     words = Counter(w.lower() for f in (corpus / "notes").glob("*.md")
                     for w in re.findall(r"[a-zåäöé]+", f.read_text(encoding="utf-8").split("---", 2)[-1], re.I))
     table = lookup_table()

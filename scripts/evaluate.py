@@ -17,8 +17,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from qualcode.demo import CORPUS, build_project, gold_sets, pre_review_accuracy, print_comparisons
-from qualcode.suggest import suggest
+from qualcode.evaluation.demo import CORPUS, build_project, gold_sets, pre_review_accuracy, print_comparisons
+from qualcode.suggest.run import suggest
 
 
 def main() -> None:

@@ -14,10 +14,10 @@ from rich.console import Console
 from sklearn.metrics import cohen_kappa_score
 
 from qualcode import Project, QualcodeError
-from qualcode.agreement import (adopt_agreements, agreement, krippendorff_alpha, machine_agreement,
+from qualcode.review.agreement import (adopt_agreements, agreement, krippendorff_alpha, machine_agreement,
                                 presence_units)
-from qualcode.decisions import current_verdict, record
-from qualcode.review import ReconcileSession, ScriptedKeys
+from qualcode.review.decisions import current_verdict, record
+from qualcode.review.session import ReconcileSession, ScriptedKeys
 
 from .test_decisions import standard
 

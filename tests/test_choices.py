@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.choices import BULK_THRESHOLD, ChoiceNormaliser, ChoiceResult
+from qualcode.suggest.choices import BULK_THRESHOLD, ChoiceNormaliser, ChoiceResult
 from qualcode.codebook import load_codebook
 
 CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "handlingsplan.yaml"

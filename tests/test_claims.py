@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project, QualcodeError
-from qualcode.claims import check_claims
+from qualcode.report.claims import check_claims
 
 from .test_tally import build
 

@@ -9,9 +9,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from qualcode import Project, tally
+from qualcode import Project
+from qualcode.tally import core as tally
 from qualcode.cli import main
-from qualcode.demo import CLAIMS, GOLD_CODER
+from qualcode.evaluation.demo import CLAIMS, GOLD_CODER
 
 CHOICE_FIELDS = ["langst_1", "langst_2", "langst_3", "behov_1", "behov_2", "behov_3"]
 
@@ -92,8 +93,8 @@ def test_a_figure_the_data_does_not_support_fails_the_check(demo_dir: Path, tmp_
 def test_answers_the_gold_leaves_uncoded_are_reviewed_negatives_for_learn(demo_dir: Path):
     """An answer nothing applies to (no gold code, no suggestion) is recorded as facit's rejects,
     so `learn` trains on it as a negative, and no tally or review queue notices."""
-    from qualcode.demo import COMMENT_FIELDS, OPEN_FIELDS, gold_sets
-    from qualcode.learn import training_sets
+    from qualcode.evaluation.demo import COMMENT_FIELDS, OPEN_FIELDS, gold_sets
+    from qualcode.suggest.model.learn import training_sets
     gold = gold_sets()
     with Project.open(demo_dir / "qualcode.db") as p:
         uncoded = {(r[1], r[2]): r[0] for r in p.conn.execute(

@@ -13,12 +13,12 @@ import pytest
 from rich.console import Console
 
 from qualcode import Project
-from qualcode.decisions import import_decisions, pending, record
+from qualcode.review.decisions import import_decisions, pending, record
 from qualcode.errors import QualcodeError
-from qualcode.evaluate import compare
-from qualcode.learn import fused_scores, learn, load_models, model_suggestions, training_sets
-from qualcode.review import Review, ScriptedKeys
-from qualcode.suggest import suggest
+from qualcode.evaluation.gold import compare
+from qualcode.suggest.model.learn import fused_scores, learn, load_models, model_suggestions, training_sets
+from qualcode.review.session import Review, ScriptedKeys
+from qualcode.suggest.run import suggest
 
 # the same themes in many wordings; the words after '|' are the ones only the training half uses
 PHRASES = {
@@ -84,8 +84,8 @@ def _record_gold(p: Project, gold: dict[str, set[str]], docs: set[str], coder: s
                 rows.append({"segment": segs[doc], "code": code, "coder": coder, "verdict": "add"})
     import_decisions(p, rows)
     # then she walks the answers no rule suggested anything for (review --uncoded), adding nothing
-    from qualcode.decisions import uncoded_segments
-    from qualcode.review import ENTER, UncodedWalk
+    from qualcode.review.decisions import uncoded_segments
+    from qualcode.review.session import ENTER, UncodedWalk
     walk = [s for s in uncoded_segments(p, coder) if s["doc"] in docs]
     if walk and docs == set(sorted(gold)[:len(docs)]):
         UncodedWalk(p, coder, keys=ScriptedKeys([ENTER] * len(walk) + ["q"]), console=Console(file=io.StringIO())).run()
@@ -170,7 +170,7 @@ def test_model_suggestions_join_the_rules_and_beat_them_on_held_out_answers(trai
     both = compare(p, cell_gold, fields=["kommentar"], by_field=True, units=units)
     assert both.overall.f1 > rules_only.overall.f1 + 0.1
     # the reason names the words that speak for the code, the same as explaining that text alone
-    from qualcode.learn import feature_texts
+    from qualcode.suggest.model.learn import feature_texts
     model = load_models(p)["tema"]
     rows = p.conn.execute("SELECT s.segment, s.code, s.reason, g.id, g.field, g.text FROM suggestions s "
                           "JOIN segments g ON g.id = s.segment WHERE s.source LIKE 'model:%' LIMIT 20").fetchall()
@@ -301,7 +301,7 @@ def test_same_text_coded_both_ways_is_contradictory_not_a_crash(tmp_path: Path) 
 
 
 def test_old_project_files_gain_the_models_table(tmp_path: Path) -> None:
-    from qualcode.store import MIGRATIONS, _statements
+    from qualcode.store.db import MIGRATIONS, _statements
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
     for statement in _statements(MIGRATIONS[0]):
@@ -318,10 +318,10 @@ def test_old_project_files_gain_the_models_table(tmp_path: Path) -> None:
 
 def test_suggest_adds_the_learned_models_suggestions_beside_the_rules(tmp_path):
     """Once a model exists, a plain ``suggest`` stores its rows too, each with its own source."""
-    from qualcode.demo import build_project, gold_sets, write_gold_decisions
-    from qualcode.decisions import import_decisions
-    from qualcode.learn import learn
-    from qualcode.suggest import suggest
+    from qualcode.evaluation.demo import build_project, gold_sets, write_gold_decisions
+    from qualcode.review.decisions import import_decisions
+    from qualcode.suggest.model.learn import learn
+    from qualcode.suggest.run import suggest
     p = build_project(tmp_path / "p.db", say=lambda s: None)
     first = suggest(p)
     assert first.model_suggestions == 0 and first.models == {}
@@ -338,7 +338,7 @@ def test_suggest_adds_the_learned_models_suggestions_beside_the_rules(tmp_path):
 def test_suggest_predicts_again_only_where_something_changed(trained, tmp_path: Path, monkeypatch) -> None:
     """With a model, ``suggest`` after a codebook edit must not predict for every segment again:
     only segments new to the project, unless the model (or what it applies to) changed."""
-    import qualcode.learn as L
+    import qualcode.suggest.model.learn as L
     p, _, _, _ = trained
     learn(p, coder="anna")
     first = suggest(p)                      # the new model: predicted everywhere

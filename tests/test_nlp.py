@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.errors import QualcodeError
-from qualcode.nlp import Pipeline, TokenStream, choose_pipeline, shared_lexicon
+from qualcode.nlp.pipeline import Pipeline, TokenStream, choose_pipeline, shared_lexicon
 
 
 @pytest.fixture(scope="module")
@@ -149,8 +149,9 @@ def test_a_decoded_stream_gives_forms_as_written_and_folded():
 def test_a_projects_token_cache_reads_back_in_a_fresh_process(tmp_path, monkeypatch):
     """The streams refer to word types by id; the types live in the project, so a new process
     (here: the type registry emptied) reads the cache back exactly."""
-    from qualcode import Project, tokens
-    from qualcode.suggest import suggest
+    from qualcode import Project
+    from qualcode.nlp import tokens
+    from qualcode.suggest.run import suggest
     from .conftest import CODEBOOK
     monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
     notes = tmp_path / "notes"
@@ -177,7 +178,8 @@ def test_a_projects_token_cache_reads_back_in_a_fresh_process(tmp_path, monkeypa
 def test_repeated_texts_get_the_same_tokens_and_suggestions_as_when_each_is_processed(tmp_path, monkeypatch):
     """suggest tokenizes and matches each distinct text once per run: a repeated sentence (in
     another note, another batch) must still get its own offsets, cache row and suggestions."""
-    from qualcode import Project, suggest as sg
+    from qualcode import Project
+    from qualcode.suggest import run as sg
     from .conftest import CODEBOOK
     monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
     body = ("Lönefrågan diskuterades länge. Vi har inte hunnit starta brukarenkäten.\n\n"
@@ -212,7 +214,7 @@ def test_repeated_texts_get_the_same_tokens_and_suggestions_as_when_each_is_proc
 def test_the_blank_fast_path_gives_what_the_pipeline_components_give(monkeypatch):
     """For the blank pipeline ``process`` runs only spaCy's tokenizer and looks each form up;
     the lemmatizer and compound components inside the spaCy pipeline must give the same."""
-    from qualcode.nlp import stream_from_doc
+    from qualcode.nlp.pipeline import stream_from_doc
     monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
     pipe = Pipeline(choose_pipeline(None))
     assert pipe.nlp.pipe_names == ["sentencizer", "qualcode_lemmatizer", "qualcode_compounds"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project
-from qualcode.suggest import suggest
+from qualcode.suggest.run import suggest
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = ROOT / "codebooks" / "handlingsplan.yaml"

@@ -6,8 +6,8 @@ import pytest
 
 from qualcode.codebook import load_codebook, parse_codebook
 from qualcode.errors import QualcodeError
-from qualcode.nlp import Pipeline, choose_pipeline, fold
-from qualcode.rules import RuleSet, negation_flags
+from qualcode.nlp.pipeline import Pipeline, choose_pipeline, fold
+from qualcode.suggest.rules import RuleSet, negation_flags
 
 from .conftest import CODEBOOK
 

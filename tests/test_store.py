@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project, QualcodeError
-from qualcode.store import MIGRATIONS, SCHEMA_VERSION, _statements, connect
+from qualcode.store.db import MIGRATIONS, SCHEMA_VERSION, _statements, connect
 
 from .conftest import CODEBOOK
 
@@ -95,7 +95,7 @@ def test_latest_decisions_know_doc_and_field_through_a_reimport_that_retires_a_s
     assert [(r[0], r[6]) for r in rows if r[6]] == [(ids[("R1", "q")], 1)]   # the retired cell keeps its row
     assert {r[0]: r[3] for r in rows}[ids[("R2", "r")]] == "reject"
     # and tallies leave the retired cell out: R1's q now only carries the new cell's code
-    from qualcode import tally
+    from qualcode.tally import core as tally
     adm = tally.mentions(project, codes=["adm_stod_handlaggare"], fields=["q"]).rows
     assert [(r["code"], r["count"]) for r in adm] == [("adm_stod_handlaggare", 1)]          # R2 only
     assert tally.presence(project, codes=["adm_stod_handlaggare", "introduktion"], fields=["q"]).totals[0]["documents"] == 1

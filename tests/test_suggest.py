@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project
-from qualcode.store import now
+from qualcode.store.db import now
 
 from .conftest import CODEBOOK
 
@@ -80,7 +80,7 @@ def test_resuggest_after_codebook_edit_uses_the_cache(tmp_path, notes, monkeypat
     shutil.copy(CODEBOOK, book)
     p = Project.init(tmp_path / "p.db", book)
     p.import_notes(notes)
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     first = suggest(p)
     n = len(p.segments())
     assert n >= 5 and first.tokenized == n and first.cached == 0
@@ -89,7 +89,7 @@ def test_resuggest_after_codebook_edit_uses_the_cache(tmp_path, notes, monkeypat
     anchor = "  - id: ovrigt\n"
     book.write_text(text.replace(anchor, anchor + "    patterns:\n      - lemma: kaffe\n", 1), encoding="utf-8")
 
-    import qualcode.suggest as sg
+    import qualcode.suggest.run as sg
 
     def no_spacy(*a, **k):
         raise AssertionError("spaCy must not run when every segment is cached")
@@ -106,7 +106,7 @@ def test_resuggest_after_codebook_edit_uses_the_cache(tmp_path, notes, monkeypat
 
 
 def test_measured_precision_replaces_the_weight_in_stored_scores(project, notes):
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     project.import_notes(notes)
     suggest(project)
     seg, source = project.conn.execute("SELECT segment, source FROM suggestions WHERE code = 'lon'").fetchone()
@@ -175,7 +175,7 @@ def test_choice_cells_go_through_the_normaliser(cli, project, tmp_path):
 
 
 def test_open_answers_get_their_question_codes_and_notes_the_general_ones(project, tmp_path):
-    from qualcode.suggest import field_groups
+    from qualcode.suggest.run import field_groups
     csv = tmp_path / "survey.csv"
     csv.write_text("respondent,fraga_2a\nr1,Vi har fått en administratör\n", encoding="utf-8")
     project.import_survey(csv, id_column="respondent", texts=["fraga_2a"])
@@ -207,7 +207,7 @@ def own_book(tmp_path: Path) -> Path:
 
 
 def test_an_edit_of_one_code_redoes_only_that_code_and_matches_a_full_run(tmp_path, notes, own_book, monkeypatch):
-    from qualcode import suggest as sg
+    from qualcode.suggest import run as sg
     p = Project.init(tmp_path / "p.db", own_book)
     p.import_notes(notes)
     sg.suggest(p)
@@ -237,7 +237,7 @@ def test_an_edit_of_one_code_redoes_only_that_code_and_matches_a_full_run(tmp_pa
 
 
 def test_a_code_removed_from_the_codebook_loses_its_suggestions(tmp_path, notes, own_book):
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     p = Project.init(tmp_path / "p.db", own_book)
     p.import_notes(notes)
     suggest(p)
@@ -252,7 +252,7 @@ def test_a_code_removed_from_the_codebook_loses_its_suggestions(tmp_path, notes,
 
 
 def test_a_reimported_note_gets_right_offsets_on_moved_sentences(project, notes):
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     project.import_notes(notes)
     suggest(project)
     path = notes / "b1.md"
@@ -268,8 +268,8 @@ def test_a_reimported_note_gets_right_offsets_on_moved_sentences(project, notes)
 
 
 def test_choice_fields_are_read_again_only_when_their_group_or_cells_change(tmp_path, own_book, monkeypatch):
-    from qualcode import choices
-    from qualcode.suggest import suggest
+    from qualcode.suggest import choices
+    from qualcode.suggest.run import suggest
     p = Project.init(tmp_path / "p.db", own_book)
     csv = tmp_path / "survey.csv"
     csv.write_text("respondent,langst_1\nr1,6\nr2,introduktion\n", encoding="utf-8")
@@ -292,7 +292,7 @@ def test_choice_fields_are_read_again_only_when_their_group_or_cells_change(tmp_
 
 
 def test_a_run_narrowed_to_some_codes_leaves_the_others_to_the_next_run(project, notes):
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     project.import_notes(notes)
     suggest(project, codes=["omorganisation"])
     assert {r[0] for r in project.conn.execute("SELECT code FROM suggestions")} == {"omorganisation"}
@@ -319,7 +319,7 @@ def test_choice_fields_redone_by_text_match_the_cell_by_cell_path(tmp_path, own_
     """A whole choice field is brought up to date per distinct text (in SQL); a run narrowed to
     documents goes cell by cell. Both must store the same suggestions, before and after an edit
     that changes how some texts read."""
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     p = Project.init(tmp_path / "p.db", own_book)
     cells = ["6", "adm stöd", "p6 adm stöd", "", "gurkmajonäs", "2", "introduktion", "gurkmajonäs", "6", "14"]
     csv = tmp_path / "survey.csv"
@@ -342,8 +342,8 @@ def test_choice_fields_redone_by_text_match_the_cell_by_cell_path(tmp_path, own_
 def test_two_worker_processes_store_what_one_process_does(tmp_path, notes, monkeypatch):
     """--jobs 2 tokenizes and matches in forked workers; the suggestions, the token cache and the
     word types it refers to must be those of a run in one process."""
-    from qualcode import tokens
-    from qualcode.suggest import suggest
+    from qualcode.nlp import tokens
+    from qualcode.suggest.run import suggest
     for i in range(6):  # enough notes for several batches
         (notes / f"c{i}.md").write_text(NOTE_A.replace("id: a1", f"id: c{i}").replace("gott", f"gott nr {i}"),
                                         encoding="utf-8")
@@ -368,7 +368,7 @@ def test_two_worker_processes_store_what_one_process_does(tmp_path, notes, monke
 
 
 def _type_ids(blob: bytes) -> set[int]:
-    from qualcode.tokens import TokenStream
+    from qualcode.nlp.tokens import TokenStream
     return set(TokenStream.decode(blob).ids)
 
 
@@ -376,7 +376,7 @@ def _forced_on_a_copy(p: Project, path: Path) -> set[tuple]:
     """The suggestions a forced run stores on a copy of the project as it is now."""
     import sqlite3
 
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     copy = sqlite3.connect(path)
     p.conn.backup(copy)
     copy.close()
@@ -395,7 +395,7 @@ def test_random_codebook_edits_incremental_equals_forced(tmp_path, monkeypatch):
 
     import yaml
 
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     corpus = Path(__file__).resolve().parent.parent / "corpora" / "handlingsplan-2016-2018"
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -441,7 +441,7 @@ def test_random_reimports_incremental_equals_forced(tmp_path):
     cells changed: the incremental suggest stores what a forced one does, offsets included."""
     import random
 
-    from qualcode.suggest import suggest
+    from qualcode.suggest.run import suggest
     corpus = Path(__file__).resolve().parent.parent / "corpora" / "handlingsplan-2016-2018"
     notes = tmp_path / "notes"
     notes.mkdir()

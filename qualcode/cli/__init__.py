@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from ..errors import QualcodeError
-from ..project import Project, default_project_path
+from qualcode.errors import QualcodeError
+from qualcode.project import Project, default_project_path
 
 # the order in which ``qualcode --help`` lists commands: the order of the work
 WORKFLOW = ["init", "status", "codebook", "import", "docs", "export", "suggest", "suggestions", "explain",
@@ -73,12 +73,12 @@ def main(ctx: click.Context, project_path: str | None) -> None:
 
 def _register() -> None:
     # one import per workflow module; each adds its commands to ``main``
-    from . import demo, setup  # noqa: F401
+    from qualcode.cli import demo, setup  # noqa: F401
     # --- further command modules register below this line ---
-    from . import suggest  # noqa: F401
-    from . import review  # noqa: F401
-    from . import tally  # noqa: F401
-    from . import learn  # noqa: F401
+    from qualcode.cli import suggest  # noqa: F401
+    from qualcode.cli import review  # noqa: F401
+    from qualcode.cli import tally  # noqa: F401
+    from qualcode.cli import learn  # noqa: F401
 
 
 _register()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .. import demo as demo_module
-from . import main
+from qualcode.evaluation import demo as demo_module
+from qualcode.cli import main
 
 
 @main.command()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ..learn import (CLASSIFIERS, DEFAULT_CLASSIFIER, MIN_POSITIVES, MIN_SCORE, SEED, LearnSummary, learn as run_learn,
+from qualcode.suggest.model.learn import (CLASSIFIERS, DEFAULT_CLASSIFIER, MIN_POSITIVES, MIN_SCORE, SEED, LearnSummary, learn as run_learn,
                      learning_curve, list_models, model_suggestions, plot_curve)
-from ..output import Table, emit, output_options
-from . import State, main, pass_state
-from .suggest import _split
+from qualcode.report.formats import Table, emit, output_options
+from qualcode.cli import State, main, pass_state
+from qualcode.cli.suggest import _split
 
 
 @main.command()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ..agreement import (UNITS, adopt_agreements, agreement as agreement_stats, machine_agreement,
+from qualcode.review.agreement import (UNITS, adopt_agreements, agreement as agreement_stats, machine_agreement,
                          parse_coders)
-from ..decisions import (ORDERS, Filter, accept_above, check_coder, code_segment, export_sheet,
+from qualcode.review.decisions import (ORDERS, Filter, accept_above, check_coder, code_segment, export_sheet,
                          import_decisions, pending)
-from ..errors import QualcodeError
-from ..output import Table, emit, output_options
-from . import State, SubGroup, main, pass_state
-from .setup import parse_where
+from qualcode.errors import QualcodeError
+from qualcode.report.formats import Table, emit, output_options
+from qualcode.cli import State, SubGroup, main, pass_state
+from qualcode.cli.setup import parse_where
 
 CODER_ENV = "QUALCODE_CODER"
 
@@ -54,7 +54,7 @@ def review(ctx: click.Context, state: State, coder: str | None, codes, group, do
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..review import Review, UncodedWalk
+    from qualcode.review.session import Review, UncodedWalk
     coder = check_coder(coder)
     filt = _filter(state, codes, group, doc, field_, where)
     keys = _keys()
@@ -70,7 +70,7 @@ class _Keys:
     """The terminal's key reader as a context manager (cbreak on, restored on exit)."""
 
     def __init__(self) -> None:
-        from ..review import default_keys
+        from qualcode.review.session import default_keys
         self.reader = default_keys()
 
     def __enter__(self) -> "_Keys":
@@ -216,7 +216,7 @@ def agreement(state: State, coders: str | None, machine: bool, coder: str | None
 @pass_state
 def reconcile(state: State, coders: str, as_coder: str, group: str | None) -> None:
     """Settle the coders' disagreements one key at a time into a consensus coder (agreements copied)."""
-    from ..review import ReconcileSession
+    from qualcode.review.session import ReconcileSession
     names = parse_coders(coders)
     adopted = adopt_agreements(state.project, names, as_coder, group=group)
     click.echo(f"{adopted} agreed decisions copied to {as_coder}")

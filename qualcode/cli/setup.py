@@ -6,11 +6,11 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..codebook import diff_codebooks, load_codebook
-from ..errors import QualcodeError
-from ..output import Table, emit, output_options
-from ..project import DEFAULT_CODEBOOK, Project
-from . import State, SubGroup, main, pass_state
+from qualcode.codebook import diff_codebooks, load_codebook
+from qualcode.errors import QualcodeError
+from qualcode.report.formats import Table, emit, output_options
+from qualcode.project import DEFAULT_CODEBOOK, Project
+from qualcode.cli import State, SubGroup, main, pass_state
 
 
 def progress_bar(description: str) -> Progress:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..output import Table, emit, output_options
-from ..suggest import CONFIDENT, explain as explain_segment, export_records, list_suggestions, suggest as run_suggest
-from . import State, SubGroup, main, pass_state
-from .setup import progress_bar
+from qualcode.report.formats import Table, emit, output_options
+from qualcode.suggest.run import CONFIDENT, explain as explain_segment, export_records, list_suggestions, suggest as run_suggest
+from qualcode.cli import State, SubGroup, main, pass_state
+from qualcode.cli.setup import progress_bar
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:

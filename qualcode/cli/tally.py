@@ -6,10 +6,11 @@ from typing import Any, Callable
 
 import click
 
-from .. import charts, tally as T
-from ..output import emit, output_options
-from . import State, SubGroup, main, pass_state
-from .setup import parse_where
+from qualcode.report import charts
+from qualcode.tally import core as T
+from qualcode.report.formats import emit, output_options
+from qualcode.cli import State, SubGroup, main, pass_state
+from qualcode.cli.setup import parse_where
 
 FORMATS = ("table", "csv", "json", "md", "xlsx", "docx")
 
@@ -184,7 +185,7 @@ def quotes_cmd(state: State, code: str, by: tuple[str, ...], limit: int | None, 
 def report_cmd(state: State, out_dir: str, coder: str | None, include_suggestions: bool, lang: str,
                survey_attribute: str) -> None:
     """Every standard table and chart of the project in one folder, with index.md and index.html."""
-    from ..report import build_report
+    from qualcode.report.build import build_report
     rep = build_report(state.project, out_dir, coder=coder, include_suggestions=include_suggestions, lang=lang,
                        survey_attribute=survey_attribute or None)
     click.echo(f"wrote {len(rep.tables)} tables and {len(rep.charts)} charts to {out_dir} "
@@ -202,7 +203,7 @@ def check_claims_cmd(state: State, file: str, coder: str | None, lang: str, fmt:
     """Check the figures of a draft report (YAML) against the project's tallies; exit 1 if one is wrong."""
     import json
     import sys
-    from ..claims import check_claims, render_results
+    from qualcode.report.claims import check_claims, render_results
     results = check_claims(state.project, file, coder=coder)
     if fmt == "json":
         data: Any = {"claims": [r.to_json() for r in results],

@@ -40,7 +40,7 @@ from typing import Iterable
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .codebook import AREA_GROUP, Code, Codebook
+from qualcode.codebook import AREA_GROUP, Code, Codebook
 
 # Chosen from the calibration tables printed by scripts/eval_choices.py. On the demo corpus
 # (702 cells of survey_ht2018) every cell scored above 0.75 was right; 0.9 leaves a margin for

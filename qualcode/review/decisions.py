@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from .errors import QualcodeError
-from .store import now
+from qualcode.errors import QualcodeError
+from qualcode.store.db import now
 
 VERDICTS = ("accept", "reject", "add", "retract")
 SHEET_VERDICTS = ("accept", "reject", "add")

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from .errors import QualcodeError
+from qualcode.errors import QualcodeError
 
 # Each entry moves the schema from version i to i+1. Never edit a shipped entry: append.
 MIGRATIONS: list[str] = [

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .errors import QualcodeError
-from .tokens import _PART, _SEP, FOLD, TokenStream, fold, type_id
+from qualcode.errors import QualcodeError
+from qualcode.nlp.tokens import _PART, _SEP, FOLD, TokenStream, fold, type_id
 
 __all__ = ["FOLD", "TokenStream", "fold"]  # re-exported: where the rest of qualcode finds them
 

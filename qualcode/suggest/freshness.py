@@ -18,9 +18,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .choices import group_fingerprint
-from .codebook import AREA_GROUP, Codebook
-from .rules import code_fingerprint
+from qualcode.suggest.choices import group_fingerprint
+from qualcode.codebook import AREA_GROUP, Codebook
+from qualcode.suggest.rules import code_fingerprint
 
 
 @dataclass
@@ -68,7 +68,7 @@ def models_before(project: Any, incremental: bool, tokenizing: bool) -> tuple[st
     """
     if project.conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() is None:
         return None
-    from .learn import MODEL_STATE, models_fingerprint
+    from qualcode.suggest.model.learn import MODEL_STATE, models_fingerprint
     fingerprint = models_fingerprint(project)
     row = project.conn.execute("SELECT fingerprint FROM suggest_state WHERE field = ? AND code = ?",
                                MODEL_STATE).fetchone()

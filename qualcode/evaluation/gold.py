@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import QualcodeError
-from .project import Project
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
 
 
 @dataclass

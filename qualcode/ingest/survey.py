@@ -14,9 +14,9 @@ import io
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import QualcodeError
-from .text_files import read_text
-from .write import DocumentRecord, ImportBatch, SegmentRecord
+from qualcode.errors import QualcodeError
+from qualcode.ingest.text_files import read_text
+from qualcode.ingest.write import DocumentRecord, ImportBatch, SegmentRecord
 
 
 def read_survey(file: str | Path, *, id_column: str, attributes: list[str], texts: list[str],

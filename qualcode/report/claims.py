@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
-from . import tally as T
-from .errors import QualcodeError
-from .project import Project
+from qualcode.tally import core as T
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
 
 KINDS = ("presence", "choice_table", "choice_total", "mentions", "attribute_count")
 

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 
 import click
 
-from .errors import QualcodeError
+from qualcode.errors import QualcodeError
 
 TEXT_FORMATS = ("table", "csv", "json", "jsonl", "md")
 FILE_FORMATS = ("xlsx", "docx")

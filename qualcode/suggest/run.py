@@ -21,13 +21,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from .codebook import AREA_GROUP, Codebook
-from .errors import QualcodeError
-from .nlp import DEFAULT_LEMMATIZER, LEMMATIZERS, Pipeline, PipelineChoice, TokenStream, choose_pipeline
-from .freshness import choice_fingerprints, has_work, models_before, plan_fields, read_state, save_state
-from .rules import RuleSet
-from .store import now
-from .tokens import load_types, type_rows
+from qualcode.codebook import AREA_GROUP, Codebook
+from qualcode.errors import QualcodeError
+from qualcode.nlp.pipeline import DEFAULT_LEMMATIZER, LEMMATIZERS, Pipeline, PipelineChoice, TokenStream, choose_pipeline
+from qualcode.suggest.freshness import choice_fingerprints, has_work, models_before, plan_fields, read_state, save_state
+from qualcode.suggest.rules import RuleSet
+from qualcode.store.db import now
+from qualcode.nlp.tokens import load_types, type_rows
 
 MIN_JUDGED = 10        # judged suggestions before a pattern's precision replaces its weight
 CONFIDENT = 0.5        # below this a suggestion is a hint (DESIGN.md)
@@ -284,7 +284,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
 
     def normaliser(group: str) -> Any:  # one per group and run, so its per-text cache serves every field
         if group not in normalisers:
-            from . import choices
+            from qualcode.suggest import choices
             normalisers[group] = choices.ChoiceNormaliser(cb, group)
         return normalisers[group]
 
@@ -318,7 +318,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     if models is not None:
         # a model learned from the decisions suggests beside the rules (qualcode learn): again
         # everywhere when the models (or what they apply to) changed, else on new segments only
-        from .learn import MODEL_STATE, model_suggestions
+        from qualcode.suggest.model.learn import MODEL_STATE, model_suggestions
         fingerprint, current = models
         if not current:
             m = model_suggestions(project, docs=wanted_docs, codes=wanted_codes)

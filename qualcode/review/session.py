@@ -29,10 +29,10 @@ from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .codebook import Code
-from .decisions import (Detail, Filter, Item, check_coder, current_verdict, detail, is_pending, pending,
+from qualcode.codebook import Code
+from qualcode.review.decisions import (Detail, Filter, Item, check_coder, current_verdict, detail, is_pending, pending,
                         record, segment_context, uncoded_segments)
-from .decisions import attributes as doc_attributes
+from qualcode.review.decisions import attributes as doc_attributes
 
 ENTER, ESC, BACKSPACE = "enter", "esc", "backspace"
 
@@ -620,7 +620,7 @@ class ReconcileSession:
         self.settled = 0
 
     def run(self) -> int:
-        from .agreement import disagreements_for_reconcile
+        from qualcode.review.agreement import disagreements_for_reconcile
         units = self._units() if self._units else disagreements_for_reconcile(
             self.project, self.coders, self.as_coder, group=self.group)
         self.project.conn.execute("PRAGMA synchronous=FULL")

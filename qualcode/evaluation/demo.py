@@ -19,12 +19,12 @@ from typing import Callable
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from .codebook import AREA_GROUP
-from .errors import QualcodeError
-from .evaluate import Comparison, compare, read_gold
-from .project import Project
+from qualcode.codebook import AREA_GROUP
+from qualcode.errors import QualcodeError
+from qualcode.evaluation.gold import Comparison, compare, read_gold
+from qualcode.project import Project
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpora" / "handlingsplan-2016-2018"
 CLAIMS = REPO / "tests" / "fixtures" / "published_figures.yaml"
 CODEBOOK = REPO / "codebooks" / "handlingsplan.yaml"
@@ -107,7 +107,7 @@ def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
     code of its field's groups — how an assistant's sheet says "I read this and nothing
     applies" — so that ``learn`` counts it as a reviewed negative. Tallies count accepted and
     added codes only, so no table changes."""
-    from .suggest import field_groups
+    from qualcode.suggest.run import field_groups
     fields = p.fields()
     sentence_gold = gold.get("sentences", {})
     notes_segments = {(r[1], r[2]): r[0] for r in p.conn.execute(
@@ -187,9 +187,9 @@ def _cell_gold(gold: dict[str, dict], field: str) -> dict | None:
 
 def run(out: Path | None = None, corpus: Path = CORPUS, claims: Path = CLAIMS,
         console: Console | None = None) -> DemoResult:
-    from .claims import check_claims
-    from .decisions import import_decisions
-    from .suggest import suggest
+    from qualcode.report.claims import check_claims
+    from qualcode.review.decisions import import_decisions
+    from qualcode.suggest.run import suggest
 
     console = console or Console(width=None if sys.stdout.isatty() else 120)
     workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="qualcode-demo-"))
@@ -221,7 +221,7 @@ def run(out: Path | None = None, corpus: Path = CORPUS, claims: Path = CLAIMS,
     ok, failed, inconsistent = print_claims(console, results)
 
     console.rule("6. Report files")
-    from .report import build_report
+    from qualcode.report.build import build_report
     rep = build_report(p, workdir / "rapport", coder=GOLD_CODER)
     console.print(f"{len(rep.tables)} tables and {len(rep.charts)} charts (PNG) in {workdir / 'rapport'}; "
                   f"open {rep.index_html} or tabeller.xlsx / tabeller.docx there")

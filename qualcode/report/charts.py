@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 from typing import Sequence
 
-from .errors import QualcodeError
+from qualcode.errors import QualcodeError
 
 A4_TEXT_WIDTH_IN = 16 / 2.54
 COLORS = ["#1f4e79", "#5b9bd5", "#a9c8e8", "#c55a11", "#70ad47", "#7f7f7f"]
@@ -94,7 +94,7 @@ def bar_chart(path: str | Path, categories: Sequence[str], series: dict[str, Seq
 
 def presence_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
     """Percent of documents per code; one bar per group when grouped."""
-    from .tally import group_label, percent
+    from qualcode.tally.core import group_label, percent
     cats = [t["label"] for t in result.totals]
     if result.by:
         series = {}
@@ -110,7 +110,7 @@ def presence_chart(result, path: str | Path, lang: str = "sv", title: str = "") 
 
 
 def mentions_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
-    from .tally import group_label
+    from qualcode.tally.core import group_label
     if result.by:
         order = []
         for r in result.rows:
@@ -129,7 +129,7 @@ def mentions_chart(result, path: str | Path, lang: str = "sv", title: str = "") 
 
 def choice_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
     """Areas in plan order; with several alternatives, stacked so the bar is the combined total."""
-    from .tally import row_title
+    from qualcode.tally.core import row_title
     first = result.tables[0]["rows"] if result.tables else []
     cats = [row_title(r) for r in first]
     alt = "alternativ" if lang == "sv" else "alternative"

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Sequence
 
-from .codebook import AREA_GROUP, Code
-from .errors import QualcodeError
-from .output import Table
-from .project import Project
+from qualcode.codebook import AREA_GROUP, Code
+from qualcode.errors import QualcodeError
+from qualcode.report.formats import Table
+from qualcode.project import Project
 
 PREVIEW_THRESHOLD = 0.5
 CONSENSUS_CODER = "consensus"

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from ..errors import QualcodeError
-from ..segment import segment_notes
-from .text_files import read_text
-from .write import DocumentRecord, ImportBatch, SegmentRecord
+from qualcode.errors import QualcodeError
+from qualcode.ingest.segment import segment_notes
+from qualcode.ingest.text_files import read_text
+from qualcode.ingest.write import DocumentRecord, ImportBatch, SegmentRecord
 
 NOTE_SUFFIXES = (".md", ".txt", ".docx")
 METADATA_FILE = "metadata.csv"

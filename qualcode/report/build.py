@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import charts, tally as T
-from .output import Table, markdown_table, render_text, write_docx, write_xlsx
-from .project import Project
+from qualcode.report import charts
+from qualcode.tally import core as T
+from qualcode.report.formats import Table, markdown_table, render_text, write_docx, write_xlsx
+from qualcode.project import Project
 
 MAX_CATEGORIES = 20
 SURVEY_ATTRIBUTE = "enkat"   # the attribute that tells surveys apart (README: import survey --set enkat=…)

@@ -13,8 +13,8 @@ import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 
-from ..errors import QualcodeError
-from ..store import now
+from qualcode.errors import QualcodeError
+from qualcode.store.db import now
 
 
 @dataclass

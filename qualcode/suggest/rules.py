@@ -39,10 +39,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable
 
-from .codebook import Code, Codebook, Pattern
-from .errors import QualcodeError
-from .nlp import strip_suffix
-from .tokens import TYPES, TokenStream, fold
+from qualcode.codebook import Code, Codebook, Pattern
+from qualcode.errors import QualcodeError
+from qualcode.nlp.pipeline import strip_suffix
+from qualcode.nlp.tokens import TYPES, TokenStream, fold
 
 # ----------------------------------------------------------------------------- fingerprints
 

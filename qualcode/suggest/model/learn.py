@@ -58,9 +58,9 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from .errors import QualcodeError
-from .tokens import TokenStream, load_types
-from .store import now
+from qualcode.errors import QualcodeError
+from qualcode.nlp.tokens import TokenStream, load_types
+from qualcode.store.db import now
 
 SEED = 0
 MIN_POSITIVES = 5      # fewer positive (or negative) examples than this: the code is not learned
@@ -114,7 +114,7 @@ def _groups_by_field(project: Any) -> dict[str, list[str]]:
     """The groups the rules suggest in each field, plus every group whose codes a coder has
     given to that field's segments: reviewers know better than the field's binding (interview
     notes carry themes too, even when a survey question has claimed the theme group)."""
-    from .suggest import field_groups
+    from qualcode.suggest.run import field_groups
     out = {f: list(gs) for f, gs in field_groups(project.codebook, project.fields()).items()}
     kinds = _field_kinds(project)
     for fld, grp in project.conn.execute(
@@ -654,7 +654,7 @@ def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: It
     everything with the default threshold records ``models_fingerprint`` in ``suggest_state``,
     so that ``suggest`` predicts again only where something changed.
     """
-    from .suggest import _check_codes, _check_docs
+    from qualcode.suggest.run import _check_codes, _check_docs
     if not 0.0 <= min_score <= 1.0:
         raise QualcodeError(f"--min-score {min_score} must be between 0 and 1")
     t0 = time.perf_counter()
