@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from click.testing import CliRunner
 
-from qualcode.cli import WORKFLOW, main
+from qualcode.cli import main
+from qualcode.cli.options import WORKFLOW
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):

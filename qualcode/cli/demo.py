@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from qualcode.evaluation import demo as demo_module
-from qualcode.cli import main
 
 
-@main.command()
+@click.command()
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Keep the demo project in DIR/qualcode.db (default: a temporary folder).")
 @click.option("--corpus", type=click.Path(file_okay=False), default=str(demo_module.CORPUS), show_default=False,
@@ -22,3 +21,6 @@ def demo(out: str | None, corpus: str, claims: str) -> None:
     """Import the demo corpus, suggest, record the gold, tally, and check the report's figures."""
     result = demo_module.run(Path(out) if out else None, Path(corpus), Path(claims))
     sys.exit(0 if result.ok else 1)
+
+
+COMMANDS = [demo]

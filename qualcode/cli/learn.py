@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import click
 
-from qualcode.suggest.model.learn import (CLASSIFIERS, DEFAULT_CLASSIFIER, MIN_POSITIVES, MIN_SCORE, SEED, LearnSummary, learn as run_learn,
-                     learning_curve, list_models, model_suggestions, plot_curve)
-from qualcode.report.formats import Table, emit, output_options
-from qualcode.cli import State, main, pass_state
-from qualcode.cli.suggest import _split
+from qualcode.cli.options import (
+    State,
+    Table,
+    emit,
+    output_options,
+    pass_state,
+    split_values,
+)
+from qualcode.suggest.model.learn import (
+    CLASSIFIERS,
+    DEFAULT_CLASSIFIER,
+    MIN_POSITIVES,
+    MIN_SCORE,
+    SEED,
+    LearnSummary,
+    learning_curve,
+    list_models,
+    model_suggestions,
+    plot_curve,
+)
+from qualcode.suggest.model.learn import learn as run_learn
 
 
-@main.command()
+@click.command()
 @click.option("--coder", default=None, help="Learn from this coder's decisions (default: all coders; "
                                             "codes they disagree on are left out).")
 @click.option("--group", "groups", multiple=True, help="Only this code group (comma-separated or repeated).")
@@ -50,7 +66,7 @@ def learn(state: State, coder: str | None, groups: tuple[str, ...], seed: int, c
     data: dict = {}
     tables: list[Table] = []
     if not apply_only:
-        summary = run_learn(project, coder, _split(groups), seed=seed, classifier=classifier,
+        summary = run_learn(project, coder, split_values(groups), seed=seed, classifier=classifier,
                             min_examples=min_examples, cross_validate=not no_cv, force=force,
                             progress=lambda g: click.echo(f"training {g} …", err=True))
         data["learn"] = summary.to_json()
@@ -59,7 +75,7 @@ def learn(state: State, coder: str | None, groups: tuple[str, ...], seed: int, c
             click.echo(f"{summary.contradictory} contradictory examples (coders disagree, or the same text "
                        f"coded both ways) were left out", err=True)
     if apply_ or apply_only:
-        s = model_suggestions(project, docs=_split(docs), min_score=min_score)
+        s = model_suggestions(project, docs=split_values(docs), min_score=min_score)
         data["apply"] = s.to_json()
         tables.append(Table("Modellförslag", ["", ""], [
             ["modeller", ", ".join(f"{g}: {v}" for g, v in s.models.items())], ["segment", s.segments],
@@ -86,3 +102,6 @@ def _learn_tables(summary: LearnSummary) -> list[Table]:
         out.append(Table(title, ["kod", "positiva", "negativa", "precision", "recall", "F1"], rows,
                          formats={"precision": "float3", "recall": "float3", "F1": "float3"}, note=note))
     return out
+
+
+COMMANDS = [learn]

@@ -4,14 +4,33 @@ from __future__ import annotations
 
 import click
 
-from qualcode.review.agreement import (UNITS, adopt_agreements, agreement as agreement_stats, machine_agreement,
-                         parse_coders)
-from qualcode.review.decisions import (ORDERS, Filter, accept_above, check_coder, code_segment, export_sheet,
-                         import_decisions, pending)
+from qualcode.cli.options import (
+    State,
+    SubGroup,
+    Table,
+    emit,
+    output_options,
+    parse_where,
+    pass_state,
+)
 from qualcode.errors import QualcodeError
-from qualcode.report.formats import Table, emit, output_options
-from qualcode.cli import State, SubGroup, main, pass_state
-from qualcode.cli.setup import parse_where
+from qualcode.review.agreement import (
+    UNITS,
+    adopt_agreements,
+    machine_agreement,
+    parse_coders,
+)
+from qualcode.review.agreement import agreement as agreement_stats
+from qualcode.review.decisions import (
+    ORDERS,
+    Filter,
+    accept_above,
+    check_coder,
+    code_segment,
+    export_sheet,
+    import_decisions,
+    pending,
+)
 
 CODER_ENV = "QUALCODE_CODER"
 
@@ -38,7 +57,7 @@ def _filter(state: State, codes, group, doc, field_, where) -> Filter:
     return filt
 
 
-@main.group(cls=SubGroup, invoke_without_command=True)
+@click.group(cls=SubGroup, invoke_without_command=True)
 @coder_option(required=False)
 @filter_options
 @click.option("--order", type=click.Choice(ORDERS), default="document", show_default=True,
@@ -133,7 +152,7 @@ def review_import(state: State, file: str, coder: str | None, fmt: str, output: 
         click.echo(summary.summary())
 
 
-@main.command("code")
+@click.command("code")
 @click.argument("segment", type=int)
 @click.argument("code")
 @coder_option()
@@ -146,7 +165,7 @@ def code_cmd(state: State, segment: int, code: str, coder: str, note: str | None
     click.echo(f"segment {segment}: {'removed' if remove else 'coded'} {code} as {coder}")
 
 
-@main.command()
+@click.command()
 @click.option("--coders", default=None, help="Two or more coders, comma-separated: A,B.")
 @click.option("--machine", is_flag=True, help="Compare the suggestions with one --coder instead.")
 @coder_option(required=False)
@@ -209,7 +228,7 @@ def agreement(state: State, coders: str | None, machine: bool, coder: str | None
     emit(fmt, output, data=data, tables=tables)
 
 
-@main.command()
+@click.command()
 @click.option("--coders", required=True, help="The two coders to reconcile: A,B.")
 @click.option("--as", "as_coder", required=True, help="Name of the consensus coder to write.")
 @click.option("--group", default=None, help="Only codes of this group.")
@@ -223,3 +242,6 @@ def reconcile(state: State, coders: str, as_coder: str, group: str | None) -> No
     keys = _keys()
     with keys:
         ReconcileSession(state.project, names, as_coder, group=group, keys=keys.reader).run()
+
+
+COMMANDS = [review, code_cmd, agreement, reconcile]

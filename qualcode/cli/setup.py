@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from qualcode.cli.options import (
+    State,
+    SubGroup,
+    Table,
+    emit,
+    output_options,
+    parse_where,
+    pass_state,
+)
 from qualcode.codebook import diff_codebooks, load_codebook
-from qualcode.errors import QualcodeError
-from qualcode.report.formats import Table, emit, output_options
 from qualcode.project import DEFAULT_CODEBOOK, Project
-from qualcode.cli import State, SubGroup, main, pass_state
 
 
-def progress_bar(description: str) -> Progress:
-    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=Console(stderr=True), transient=True)
-
-
-@main.command()
+@click.command()
 @click.option("--codebook", type=click.Path(dir_okay=False), default=None,
               help=f"Codebook YAML (default: {DEFAULT_CODEBOOK}).")
 @pass_state
@@ -29,7 +28,7 @@ def init(state: State, codebook: str | None) -> None:
     click.echo(f"created {state.project_path} with codebook {cb.name!r} ({len(cb.codes)} codes, version {cb.version})")
 
 
-@main.command()
+@click.command()
 @output_options(formats=("table", "json"))
 @pass_state
 def status(state: State, fmt: str, output: str | None) -> None:
@@ -64,7 +63,7 @@ def status(state: State, fmt: str, output: str | None) -> None:
 
 # ----------------------------------------------------------------------------- codebook
 
-@main.group(cls=SubGroup)
+@click.group(cls=SubGroup)
 def codebook() -> None:
     """Show, validate, compare and (re)load the codebook."""
 
@@ -124,7 +123,7 @@ def codebook_load(state: State, file: str | None) -> None:
 
 # ----------------------------------------------------------------------------- import
 
-@main.group("import", cls=SubGroup)
+@click.group("import", cls=SubGroup)
 def import_() -> None:
     """Import interview notes or a survey export (one transaction each; re-import is safe)."""
 
@@ -170,7 +169,7 @@ def import_survey(state: State, file: str, id_column: str, attributes: tuple[str
 
 # ----------------------------------------------------------------------------- docs / export
 
-@main.group(cls=SubGroup)
+@click.group(cls=SubGroup)
 def docs() -> None:
     """List and show imported documents."""
 
@@ -207,7 +206,7 @@ def docs_show(state: State, doc: str, fmt: str, output: str | None) -> None:
                                     [[s["segment"], s["field"], s["start"], s["text"]] for s in d["segments"]])])
 
 
-@main.group(cls=SubGroup)
+@click.group(cls=SubGroup)
 def export() -> None:
     """Export the project's records."""
 
@@ -224,14 +223,6 @@ def export_segments(state: State, fmt: str, output: str | None) -> None:
         emit(fmt, output, records=records)
 
 
-def parse_where(items: tuple[str, ...] | list[str], option: str = "--where") -> dict[str, str]:
-    """``round=vt2017`` → {"round": "vt2017"}; shared by every command with ``--where``."""
-    out = {}
-    for item in items:
-        if "=" not in item:
-            raise QualcodeError(f"{option} needs NAME=VALUE, got {item!r}")
-        k, v = item.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
 
 
+COMMANDS = [init, status, codebook, import_, docs, export]

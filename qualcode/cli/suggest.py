@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import click
 
-from qualcode.report.formats import Table, emit, output_options
-from qualcode.suggest.run import CONFIDENT, explain as explain_segment, export_records, list_suggestions, suggest as run_suggest
-from qualcode.cli import State, SubGroup, main, pass_state
-from qualcode.cli.setup import progress_bar
+from qualcode.cli.options import (
+    State,
+    SubGroup,
+    Table,
+    emit,
+    output_options,
+    pass_state,
+    progress_bar,
+    split_values,
+)
+from qualcode.suggest.run import CONFIDENT, export_records, list_suggestions
+from qualcode.suggest.run import explain as explain_segment
+from qualcode.suggest.run import suggest as run_suggest
 
 
-def _split(values: tuple[str, ...]) -> list[str] | None:
-    """``--docs a,b --docs c`` -> [a, b, c]; None when the option was not given."""
-    if not values:
-        return None
-    return [v.strip() for item in values for v in item.split(",") if v.strip()]
-
-
-@main.command()
+@click.command()
 @click.option("--docs", "docs", multiple=True, help="Only these documents (comma-separated or repeated).")
 @click.option("--codes", "codes", multiple=True, help="Only these codes (comma-separated or repeated).")
 @click.option("--model", default=None, metavar="PATH|NAME",
@@ -40,7 +42,7 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
     project = state.project
     with progress_bar("Suggesting") as bar:
         task = bar.add_task("suggest", total=None)
-        summary = run_suggest(project, docs=_split(docs), codes=_split(codes), model=model, jobs=jobs, force=force,
+        summary = run_suggest(project, docs=split_values(docs), codes=split_values(codes), model=model, jobs=jobs, force=force,
                               on_total=lambda n: bar.update(task, total=n),
                               progress=lambda n: bar.advance(task, n))
     if save_model and model:
@@ -73,7 +75,7 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
     emit(fmt, output, data=summary.to_json(), tables=tables)
 
 
-@main.group(cls=SubGroup)
+@click.group(cls=SubGroup)
 def suggestions() -> None:
     """List or export the stored suggestions."""
 
@@ -121,7 +123,7 @@ def suggestions_export(state: State, doc: str | None, code: str | None, min_scor
     emit(fmt, output, data=records, records=records)
 
 
-@main.command()
+@click.command()
 @click.argument("segment", type=int)
 @click.option("--model", default=None, metavar="PATH|NAME", help="Tokenize with this pipeline instead.")
 @output_options(formats=("table", "json"))
@@ -146,3 +148,6 @@ def explain(state: State, segment: int, model: str | None, fmt: str, output: str
                for h in ex["suggestions"]], formats={"poäng": "float3"}),
     ]
     emit(fmt, output, data=ex, tables=tables)
+
+
+COMMANDS = [suggest, suggestions, explain]

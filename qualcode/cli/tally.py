@@ -6,11 +6,16 @@ from typing import Any, Callable
 
 import click
 
+from qualcode.cli.options import (
+    State,
+    SubGroup,
+    emit,
+    output_options,
+    parse_where,
+    pass_state,
+)
 from qualcode.report import charts
 from qualcode.tally import core as T
-from qualcode.report.formats import emit, output_options
-from qualcode.cli import State, SubGroup, main, pass_state
-from qualcode.cli.setup import parse_where
 
 FORMATS = ("table", "csv", "json", "md", "xlsx", "docx")
 
@@ -33,7 +38,7 @@ def _chart_done(path: str | None) -> None:
         click.echo(f"wrote {path}", err=True)
 
 
-@main.group(cls=SubGroup)
+@click.group(cls=SubGroup)
 def tally() -> None:
     """Counts and tables from validated codes: presence, mentions, choice, crosstab, attribute."""
 
@@ -152,7 +157,7 @@ def tally_attribute(state: State, attribute: str, kind: str | None, where: tuple
     emit(fmt, output, data=res, tables=[T.attribute_table(res, lang)])
 
 
-@main.command("quotes")
+@click.command("quotes")
 @click.option("--code", "code", required=True, help="The code to quote.")
 @click.option("--by", "by", multiple=True, metavar="ATTR", help="Group quotes by attribute.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N quotes (per group with --by).")
@@ -173,7 +178,7 @@ def quotes_cmd(state: State, code: str, by: tuple[str, ...], limit: int | None, 
     emit(fmt, output, data={"code": code, "quotes": found}, tables=[T.quotes_table(p.codebook.get(code), found, lang)])
 
 
-@main.command("report")
+@click.command("report")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write.")
 @click.option("--coder", default=None)
 @click.option("--include-suggestions", is_flag=True)
@@ -192,7 +197,7 @@ def report_cmd(state: State, out_dir: str, coder: str | None, include_suggestion
                f"(index: {rep.index_md}, {rep.index_html})")
 
 
-@main.command("check-claims")
+@click.command("check-claims")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--coder", default=None)
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
@@ -203,6 +208,7 @@ def check_claims_cmd(state: State, file: str, coder: str | None, lang: str, fmt:
     """Check the figures of a draft report (YAML) against the project's tallies; exit 1 if one is wrong."""
     import json
     import sys
+
     from qualcode.report.claims import check_claims, render_results
     results = check_claims(state.project, file, coder=coder)
     if fmt == "json":
@@ -225,3 +231,6 @@ def _write_text(text: str, output: str | None) -> None:
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+COMMANDS = [tally, quotes_cmd, report_cmd, check_claims_cmd]

@@ -13,9 +13,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
-
-import click
+from typing import Any, Iterable
 
 from qualcode.errors import QualcodeError
 
@@ -48,29 +46,15 @@ class Table:
         return [[self.text_cell(c, v) for c, v in zip(self.columns, row)] for row in self.rows]
 
 
-def output_options(formats: Iterable[str] = TEXT_FORMATS + FILE_FORMATS, default: str = "table") -> Callable:
-    """The shared ``--format/-f`` and ``-o/--output`` options."""
-    formats = tuple(formats)
-
-    def decorate(f: Callable) -> Callable:
-        f = click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
-                         help="Write to this file instead of the terminal.")(f)
-        f = click.option("-f", "--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
-                         help="Output format.")(f)
-        return f
-    return decorate
-
 
 def emit(fmt: str, output: str | None, *, data: Any = None, tables: list[Table] | None = None,
-         records: Iterable[dict[str, Any]] | None = None, echo_file: bool = True) -> None:
+         records: Iterable[dict[str, Any]] | None = None) -> None:
     """Write ``data`` (json), ``records`` (jsonl/csv of flat rows) or ``tables`` in ``fmt``."""
     if fmt in FILE_FORMATS:
         if not output:
             raise QualcodeError(f"--format {fmt} needs -o FILE")
         writer = write_xlsx if fmt == "xlsx" else write_docx
         writer(tables or _tables_from_records(records), output)
-        if echo_file:
-            click.echo(f"wrote {output}", err=True)
         return
     if fmt == "table" and output is None:
         print_tables(tables or _tables_from_records(records))
@@ -78,8 +62,6 @@ def emit(fmt: str, output: str | None, *, data: Any = None, tables: list[Table] 
     text = render_text(fmt, data=data, tables=tables, records=records)
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        if echo_file:
-            click.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.write(text)
 

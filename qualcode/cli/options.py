@@ -1,0 +1,113 @@
+"""What every command module shares: the command groups, the project state, the output and
+filter options. It imports nothing from the command modules, so they can all import it."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable, Iterable
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
+from qualcode.report import formats
+from qualcode.report.formats import FILE_FORMATS, TEXT_FORMATS, Table
+
+__all__ = ["WORKFLOW", "WorkflowGroup", "SubGroup", "State", "pass_state", "output_options", "emit", "Table",
+           "progress_bar", "parse_where", "split_values"]
+
+# the order in which ``qualcode --help`` lists commands: the order of the work
+WORKFLOW = ["init", "status", "codebook", "import", "docs", "export", "suggest", "suggestions", "explain",
+            "learn", "review", "code", "agreement", "reconcile", "tally", "quotes", "report", "check-claims",
+            "demo"]
+
+
+class WorkflowGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = list(self.commands)
+        return sorted(names, key=lambda n: (WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW), n))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QualcodeError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; everything committed before this point is kept.", err=True)
+            sys.exit(130)
+
+
+class SubGroup(WorkflowGroup):
+    """Subcommand groups keep definition order."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+class State:
+    """What every command gets: the project path, opened on first use."""
+
+    def __init__(self, project_path: str) -> None:
+        self.project_path = project_path
+        self._project: Project | None = None
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            self._project = Project.open(self.project_path)
+        return self._project
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def output_options(formats: Iterable[str] = TEXT_FORMATS + FILE_FORMATS, default: str = "table") -> Callable:
+    """The shared ``--format/-f`` and ``-o/--output`` options."""
+    formats = tuple(formats)
+
+    def decorate(f: Callable) -> Callable:
+        f = click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
+                         help="Write to this file instead of the terminal.")(f)
+        f = click.option("-f", "--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
+                         help="Output format.")(f)
+        return f
+    return decorate
+
+
+def emit(fmt: str, output: str | None, *, echo_file: bool = True, **content: Any) -> None:
+    """``formats.emit`` and, when a file was written, say so on stderr."""
+    formats.emit(fmt, output, **content)
+    if output and echo_file:
+        click.echo(f"wrote {output}", err=True)
+
+
+def progress_bar(description: str) -> Progress:
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True)
+
+
+def parse_where(items: tuple[str, ...] | list[str], option: str = "--where") -> dict[str, str]:
+    """``round=vt2017`` → {"round": "vt2017"}; shared by every command with ``--where``."""
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise QualcodeError(f"{option} needs NAME=VALUE, got {item!r}")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def split_values(values: tuple[str, ...]) -> list[str] | None:
+    """``--docs a,b --docs c`` -> [a, b, c]; None when the option was not given."""
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
