@@ -175,7 +175,7 @@ def test_choice_cells_go_through_the_normaliser(cli, project, tmp_path):
 
 
 def test_open_answers_get_their_question_codes_and_notes_the_general_ones(project, tmp_path):
-    from qualcode.suggest.run import field_groups
+    from qualcode.fields import field_groups
     csv = tmp_path / "survey.csv"
     csv.write_text("respondent,fraga_2a\nr1,Vi har fått en administratör\n", encoding="utf-8")
     project.import_survey(csv, id_column="respondent", texts=["fraga_2a"])

@@ -19,7 +19,7 @@ from typing import Callable
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from qualcode.codebook import AREA_GROUP
+from qualcode.fields import choice_group, field_groups
 from qualcode.errors import QualcodeError
 from qualcode.evaluation.gold import Comparison, compare, read_gold
 from qualcode.project import Project
@@ -107,7 +107,6 @@ def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
     code of its field's groups — how an assistant's sheet says "I read this and nothing
     applies" — so that ``learn`` counts it as a reviewed negative. Tallies count accepted and
     added codes only, so no table changes."""
-    from qualcode.suggest.run import field_groups
     fields = p.fields()
     sentence_gold = gold.get("sentences", {})
     notes_segments = {(r[1], r[2]): r[0] for r in p.conn.execute(
@@ -166,7 +165,7 @@ def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
         source = _cell_gold(gold, fld)
         if source is None or source.get((doc, fld)) or seg in suggested or seg not in answered:
             continue
-        cell_groups = groups.get(fld) or [fields[fld]["code_group"] or AREA_GROUP]
+        cell_groups = groups.get(fld) or [choice_group(fields[fld])]
         for grp in cell_groups:
             for code in p.codebook.in_group(grp):
                 row("reject", code.id, seg)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from qualcode.suggest.choices import group_fingerprint
-from qualcode.codebook import AREA_GROUP, Codebook
+from qualcode.codebook import Codebook
+from qualcode.fields import choice_group
 from qualcode.suggest.rules import code_fingerprint
 
 
@@ -84,7 +85,7 @@ def choice_fingerprints(cb: Codebook, fields: dict[str, dict[str, Any]]) -> dict
     are left out; suggest refuses them)."""
     out = {}
     for name, f in fields.items():
-        group = f["code_group"] or AREA_GROUP
+        group = choice_group(f)
         if f["kind"] == "choice" and group in cb.groups:
             out[name] = group_fingerprint(cb, group)
     return out

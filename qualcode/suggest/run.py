@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from qualcode.codebook import AREA_GROUP, Codebook
 from qualcode.errors import QualcodeError
+from qualcode.fields import CONFIDENT, RULE_KINDS, check_codes, check_docs, choice_group, field_groups
 from qualcode.nlp.pipeline import DEFAULT_LEMMATIZER, LEMMATIZERS, Pipeline, PipelineChoice, TokenStream, choose_pipeline
 from qualcode.suggest.freshness import choice_fingerprints, has_work, models_before, plan_fields, read_state, save_state
 from qualcode.suggest.rules import RuleSet
@@ -30,9 +30,7 @@ from qualcode.store.db import now
 from qualcode.nlp.tokens import load_types, type_rows
 
 MIN_JUDGED = 10        # judged suggestions before a pattern's precision replaces its weight
-CONFIDENT = 0.5        # below this a suggestion is a hint (DESIGN.md)
 BATCH = 5000           # segments per transaction (and per job of a worker)
-RULE_KINDS = ("notes", "text")
 
 
 @dataclass
@@ -76,24 +74,6 @@ def pipeline_choice(project: Any, model: str | None = None) -> PipelineChoice:
 
 # ----------------------------------------------------------------------------- scopes
 
-def field_groups(codebook: Codebook, fields: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
-    """Which code groups the rules suggest in each notes/text field.
-
-    A text field bound to a group at import (``--field-group fraga_2a=fraga2a``) or named in a
-    group's ``fields:`` in the codebook gets that group's codes; notes and other open fields get
-    the general groups, those that declare no fields (binding a general group such as ``tema``
-    to a comment column does not take it away from the notes).
-    """
-    declared = {f: g.id for g in codebook.groups.values() for f in g.fields}
-    general = [g.id for g in codebook.groups.values() if not g.fields]
-    out = {}
-    for name, f in fields.items():
-        if f["kind"] not in RULE_KINDS:
-            continue
-        own = (f.get("code_group") if f["kind"] == "text" else None) or declared.get(name)
-        out[name] = [own] if own else general
-    return out
-
 
 def measured_precision(conn: Any, min_judged: int = MIN_JUDGED) -> dict[str, float]:
     """Pattern label -> accepted/judged over the current verdicts on its suggestions."""
@@ -106,26 +86,6 @@ def measured_precision(conn: Any, min_judged: int = MIN_JUDGED) -> dict[str, flo
             out[source[len("rule:"):]] = accepted / judged
     return out
 
-
-def _check_codes(codebook: Codebook, codes: Iterable[str] | None) -> set[str] | None:
-    if codes is None:
-        return None
-    wanted = {c.strip() for c in codes if c.strip()}
-    for c in wanted:
-        codebook.get(c)
-    return wanted
-
-
-def _check_docs(project: Any, docs: Iterable[str] | None) -> list[str] | None:
-    if docs is None:
-        return None
-    wanted = sorted({d.strip() for d in docs if d.strip()})
-    known = {r[0] for r in project.conn.execute(
-        "SELECT id FROM documents WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),))}
-    missing = [d for d in wanted if d not in known]
-    if missing:
-        raise QualcodeError(f"unknown document{'s' if len(missing) > 1 else ''} {', '.join(missing[:5])}")
-    return wanted
 
 
 # ----------------------------------------------------------------------------- the run
@@ -171,8 +131,8 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     refreshed = project.refresh_codebook()
     cb = project.codebook
     conn = project.conn
-    wanted_codes = _check_codes(cb, codes)
-    wanted_docs = _check_docs(project, docs)
+    wanted_codes = check_codes(cb, codes)
+    wanted_docs = check_docs(project.conn, docs)
     lemmatizer = lemmatizer_setting(project)
     choice = choose_pipeline(model, model_setting(project), lemmatizer)
     summary = SuggestSummary(choice.identity, None, cb.version, refreshed[1] if refreshed else [])
@@ -185,7 +145,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
     plans = plan_fields(cb, groups, scores, wanted_codes, state)
     choice_fps = choice_fingerprints(cb, fields)
     for name, f in fields.items():
-        group = f["code_group"] or AREA_GROUP
+        group = choice_group(f)
         if f["kind"] == "choice" and group not in cb.groups:
             raise QualcodeError(f"choice field {name!r} is bound to group {group!r}, which the codebook does not have")
     redo_choice = {name for name, fp in choice_fps.items()
@@ -289,7 +249,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
         return normalisers[group]
 
     for fld, n in whole_choice.items():
-        group = fields[fld]["code_group"] or AREA_GROUP
+        group = choice_group(fields[fld])
         with project.transaction():
             made = _redo_choice_field(conn, fld, normaliser(group), memos.setdefault(group, {}), version, stamp)
         for code, (k, sure) in made.items():
@@ -303,7 +263,7 @@ def _suggest(project: Any, docs: Iterable[str] | None, codes: Iterable[str] | No
         by_choice_field.setdefault(r[1], []).append(r)
     code_filter = json.dumps(sorted(wanted_codes)) if wanted_codes is not None else None
     for fld, frows in by_choice_field.items():
-        group = frows[0][5] or AREA_GROUP
+        group = frows[0][5] or choice_group({})
         for i in range(0, len(frows), batch_size):
             batch = frows[i:i + batch_size]
             out = _choice_rows(normaliser(group), batch, wanted_codes, version, stamp, memos.setdefault(group, {}))

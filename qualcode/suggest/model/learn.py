@@ -59,6 +59,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from qualcode.errors import QualcodeError
+from qualcode.fields import check_codes, check_docs, field_groups
 from qualcode.nlp.tokens import TokenStream, load_types
 from qualcode.store.db import now
 
@@ -66,7 +67,7 @@ SEED = 0
 MIN_POSITIVES = 5      # fewer positive (or negative) examples than this: the code is not learned
 CV_FOLDS = 3           # folds for the printed precision/recall/F1 and for calibration
 MIN_SCORE = 0.3        # model rows below this are not stored (below 0.5 they are hints)
-CONFIDENT = 0.5
+from qualcode.fields import CONFIDENT  # noqa: E402  (one threshold for every source)
 KEEP_MODELS = 3        # models kept per group (older ones are deleted when a new one is stored)
 FEATURE_VERSION = 1    # bump when the features change: older models must be retrained
 CLASSIFIERS = ("logreg", "svm", "sgd")
@@ -114,7 +115,6 @@ def _groups_by_field(project: Any) -> dict[str, list[str]]:
     """The groups the rules suggest in each field, plus every group whose codes a coder has
     given to that field's segments: reviewers know better than the field's binding (interview
     notes carry themes too, even when a survey question has claimed the theme group)."""
-    from qualcode.suggest.run import field_groups
     out = {f: list(gs) for f, gs in field_groups(project.codebook, project.fields()).items()}
     kinds = _field_kinds(project)
     for fld, grp in project.conn.execute(
@@ -654,12 +654,11 @@ def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: It
     everything with the default threshold records ``models_fingerprint`` in ``suggest_state``,
     so that ``suggest`` predicts again only where something changed.
     """
-    from qualcode.suggest.run import _check_codes, _check_docs
     if not 0.0 <= min_score <= 1.0:
         raise QualcodeError(f"--min-score {min_score} must be between 0 and 1")
     t0 = time.perf_counter()
-    wanted_codes = _check_codes(project.codebook, codes)
-    wanted_docs = _check_docs(project, docs)
+    wanted_codes = check_codes(project.codebook, codes)
+    wanted_docs = check_docs(project.conn, docs)
     models = load_models(project)
     if not models:
         raise QualcodeError("no model yet; train one with 'qualcode learn'")
