@@ -239,7 +239,7 @@ class Project:
             "WHERE NOT EXISTS (SELECT 1 FROM current_decisions d WHERE d.segment = s.segment "
             "AND d.code = s.code AND d.verdict != 'retract'))").fetchone()[0]
         cb = self.codebook
-        from qualcode.suggest.run import outdated
+        from qualcode.suggest.listing import outdated
         return {
             "project": self.path,
             "suggest": outdated(self),

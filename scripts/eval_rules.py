@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qualcode import Project  # noqa: E402
-from qualcode.suggest.run import CONFIDENT, suggest  # noqa: E402
+from qualcode.fields import CONFIDENT
+from qualcode.suggest.run import suggest  # noqa: E402
 
 THEMES = ("lokaler", "omorganisation", "lon", "personalomsattning", "arbetsbelastning")
 TARGET_RECALL, TARGET_PRECISION = 0.85, 0.80

@@ -180,6 +180,7 @@ def test_repeated_texts_get_the_same_tokens_and_suggestions_as_when_each_is_proc
     another note, another batch) must still get its own offsets, cache row and suggestions."""
     from qualcode import Project
     from qualcode.suggest import run as sg
+    from qualcode.suggest import rule_source
     from .conftest import CODEBOOK
     monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
     body = ("Lönefrågan diskuterades länge. Vi har inte hunnit starta brukarenkäten.\n\n"
@@ -191,7 +192,7 @@ def test_repeated_texts_get_the_same_tokens_and_suggestions_as_when_each_is_proc
                                         + ("Kaffet var gott. " * i) + body, encoding="utf-8")
 
     def run(name: str, memo: int) -> tuple[list, list]:
-        monkeypatch.setattr(sg, "MEMO_MAX", memo)
+        monkeypatch.setattr(rule_source, "MEMO_MAX", memo)
         p = Project.init(tmp_path / f"{name}.db", CODEBOOK)
         p.import_notes(notes)
         sg.suggest(p, batch_size=2)

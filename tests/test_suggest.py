@@ -89,11 +89,11 @@ def test_resuggest_after_codebook_edit_uses_the_cache(tmp_path, notes, monkeypat
     anchor = "  - id: ovrigt\n"
     book.write_text(text.replace(anchor, anchor + "    patterns:\n      - lemma: kaffe\n", 1), encoding="utf-8")
 
-    import qualcode.suggest.run as sg
+    from qualcode.suggest import rule_source
 
     def no_spacy(*a, **k):
         raise AssertionError("spaCy must not run when every segment is cached")
-    monkeypatch.setattr(sg, "Pipeline", no_spacy)
+    monkeypatch.setattr(rule_source, "Pipeline", no_spacy)
     second = suggest(p)
     assert second.tokenized == 0 and second.cached == n
     assert any("ovrigt" in line for line in second.codebook_changes)
@@ -208,6 +208,7 @@ def own_book(tmp_path: Path) -> Path:
 
 def test_an_edit_of_one_code_redoes_only_that_code_and_matches_a_full_run(tmp_path, notes, own_book, monkeypatch):
     from qualcode.suggest import run as sg
+    from qualcode.suggest import rule_source
     p = Project.init(tmp_path / "p.db", own_book)
     p.import_notes(notes)
     sg.suggest(p)
@@ -216,7 +217,7 @@ def test_an_edit_of_one_code_redoes_only_that_code_and_matches_a_full_run(tmp_pa
     # nothing changed: nothing is redone, spaCy is not even loaded
     def no_spacy(*a, **k):
         raise AssertionError("spaCy must not run")
-    monkeypatch.setattr(sg, "Pipeline", no_spacy)
+    monkeypatch.setattr(rule_source, "Pipeline", no_spacy)
     idle = sg.suggest(p)
     assert idle.segments == 0 and idle.current == n and idle.rematched == {} and idle.rule_suggestions == 0
 

@@ -14,8 +14,9 @@ from qualcode.cli.options import (
     progress_bar,
     split_values,
 )
-from qualcode.suggest.run import CONFIDENT, export_records, list_suggestions
-from qualcode.suggest.run import explain as explain_segment
+from qualcode.fields import CONFIDENT
+from qualcode.suggest.listing import export_records, list_suggestions
+from qualcode.suggest.listing import explain as explain_segment
 from qualcode.suggest.run import suggest as run_suggest
 
 

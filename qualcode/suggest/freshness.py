@@ -96,9 +96,9 @@ def has_work(plan: FieldPlan) -> bool:
     return plan.store_filter is None or bool(plan.store_filter)
 
 
-def save_state(project: Any, plans: dict[str, FieldPlan], choice_fps: dict[str, str], redo_choice: set[str],
-                wanted_codes: set[str] | None, wanted_docs: list[str] | None, tokenized_fields: set[str]) -> None:
-    """Record what the field's suggestions are now computed from, once the whole field is done.
+def save_rule_state(project: Any, plans: dict[str, FieldPlan], wanted_codes: set[str] | None,
+                    wanted_docs: list[str] | None, tokenized_fields: set[str]) -> None:
+    """Record what each rule field's suggestions are now computed from, once the whole field is done.
 
     Segments first tokenized in a run narrowed to some codes lack the other codes'
     suggestions, so those codes' state is dropped and the next run fills them in."""
@@ -109,13 +109,21 @@ def save_state(project: Any, plans: dict[str, FieldPlan], choice_fps: dict[str, 
             stale.append((fld, json.dumps(sorted(wanted_codes))))
         if wanted_docs is None:
             rows += [(fld, code, fp) for code, fp in plan.fingerprints.items()]
-    if wanted_docs is None and wanted_codes is None:
-        rows += [(fld, "", fp) for fld, fp in choice_fps.items() if fld in redo_choice]
     with project.transaction() as c:
         for fld, keep in stale:
             c.execute("DELETE FROM suggest_state WHERE field = ? AND code NOT IN (SELECT value FROM json_each(?))",
                       (fld, keep))
         if wanted_docs is None and wanted_codes is None:  # codes no longer in a field go too
             c.executemany("DELETE FROM suggest_state WHERE field = ? AND code != ''", [(f,) for f in plans])
-        c.executemany("INSERT INTO suggest_state(field, code, fingerprint) VALUES (?,?,?) "
-                      "ON CONFLICT(field, code) DO UPDATE SET fingerprint = excluded.fingerprint", rows)
+        _upsert(c, rows)
+
+
+def save_choice_state(project: Any, fingerprints: dict[str, str], redone: set[str]) -> None:
+    """Record the code group each redone choice field was read against (whole fields only)."""
+    with project.transaction() as c:
+        _upsert(c, [(fld, "", fp) for fld, fp in fingerprints.items() if fld in redone])
+
+
+def _upsert(c: Any, rows: list[tuple[str, str, str]]) -> None:
+    c.executemany("INSERT INTO suggest_state(field, code, fingerprint) VALUES (?,?,?) "
+                  "ON CONFLICT(field, code) DO UPDATE SET fingerprint = excluded.fingerprint", rows)
