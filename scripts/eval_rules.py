@@ -126,7 +126,7 @@ def print_result(res: dict, title: str) -> None:
 
 def compare_lemmatizers(corpus: Path) -> None:
     import re
-    from qualcode.nlp.pipeline import Lexicon, lookup_table
+    from qualcode.nlp.lexicon import Lexicon, lookup_table
     words = Counter(w.lower() for f in (corpus / "notes").glob("*.md")
                     for w in re.findall(r"[a-zåäöé]+", f.read_text(encoding="utf-8").split("---", 2)[-1], re.I))
     table = lookup_table()

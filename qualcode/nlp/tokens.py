@@ -26,7 +26,7 @@ from typing import Any, Iterable
 FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o",
                       "Å": "a", "Ä": "a", "Ö": "o", "É": "e"})
 
-_SEP, _REC, _PART, _TOK = "\x1f", "\x1e", "+", "\x1d"
+SEP, _REC, PART, _TOK = "\x1f", "\x1e", "+", "\x1d"  # field separators of the cached blob; PART joins compound parts
 _MAGIC = b"QC4\x00"
 _MAGIC3 = b"QC3\x00"  # keys, offsets, folded token records, then raw texts that differ
 _MAGIC2 = b"QC2\x00"  # keys, offsets, raw texts, then folded texts that differ
@@ -46,7 +46,7 @@ class TokenType:
     def __init__(self, tid: int, form: str, lemma: str, parts: str) -> None:
         self.id, self.form, self.lemma, self.parts = tid, form, lemma, parts
         self.ff, self.lf, self.pf = form.translate(FOLD), lemma.translate(FOLD), parts.translate(FOLD)
-        keys = {self.ff, self.lf, *(self.pf.split(_PART) if self.pf else ())}
+        keys = {self.ff, self.lf, *(self.pf.split(PART) if self.pf else ())}
         keys.discard("")
         self.keys = frozenset(keys)
 
@@ -182,10 +182,10 @@ def _decode_strings(data: bytes) -> tuple[list[str], list[str], list[str], array
         return [], [], [], offs
     texts = data[body_at:].decode("utf-8").split(_REC)
     if magic == _MAGIC3:  # folded records first, raw lists only where folding changed them
-        flat = texts[0].replace(_TOK, _SEP).split(_SEP)
+        flat = texts[0].replace(_TOK, SEP).split(SEP)
         folded = [flat[0::3], flat[1::3], flat[2::3]]
         rest = iter(texts[1:])
-        raw = [next(rest).split(_SEP) if flags & (1 << bit) else folded[bit] for bit in range(3)]
+        raw = [next(rest).split(SEP) if flags & (1 << bit) else folded[bit] for bit in range(3)]
     else:
-        raw = [t.split(_SEP) for t in texts[:3]]
+        raw = [t.split(SEP) for t in texts[:3]]
     return raw[0], raw[1], raw[2], offs

@@ -31,16 +31,15 @@ hand-written list of forms (tests/test_choices.py) and the demo corpus's gold
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from qualcode.codebook import AREA_GROUP, Code, Codebook
+from qualcode.suggest.choice_text import (NAME, Q_EXACT, ABBREV, CONTEXT, CPattern, HEAD_RE, LEAD_NUM_RE, MARKED_NUM_RE, MODIFIERS, NO_ANSWER, NO_ANSWER_RE, ONLY_NUMS_RE, Q_ABBR, Q_COMPOUND, Q_LEMMA, Q_PREFIX, SPLIT_RE, Scored, TOKEN_RE, TRAIL_NUM_RE, clean, common_prefix, compile_pattern, content, dedup, fold, lemma, pattern_text, tokens, unfold_like)
 
 # Chosen from the calibration tables printed by scripts/eval_choices.py. On the demo corpus
 # (702 cells of survey_ht2018) every cell scored above 0.75 was right; 0.9 leaves a margin for
@@ -58,164 +57,6 @@ class ChoiceResult:
     reason: str
     candidates: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
-
-
-# ----------------------------------------------------------------------------- text helpers
-
-_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a",
-                       "ø": "o", "á": "a", "à": "a", "í": "i", "ó": "o", "ú": "u"})
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                         "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u2019": "'",
-                         "\u201d": '"', "\u201c": '"'})
-_TOKEN_RE = re.compile(r"[a-zåäöéèüæøáàíóú]+|\d+")
-
-# Function words and evaluative filler carry no area information ("mer stöd", "bättre intro").
-_STOP = frozenset("""
-och o & till av for i pa som med att det en ett den de ar om samt eller vi har battre bra mycket lite storre okad okat okade ha fa kunna ocksa ju nog inom fran
-hos var vara vart oss sig sin sina sitt all alla allt kring del mm etc osv typ t ex tex ex bl
-blir bli finns fatt gjort nu an sa jag man dom dem deras hela helt gott god goda ny nya nytt
-ga kommit langst behov behover storst vad ej inte utan just sarskilt framfor allt samma
-""".split())
-
-# Quantifiers: they say "more of", which alone points at staffing (3), but they modify the
-# area word that follows rather than name an area ("fler samtalsrum" is about rooms).
-_MODIFIERS = frozenset(["fler", "flera", "mer", "mera", "farre", "mindre"])
-
-# Common shorthands in Swedish social services that no prefix rule recovers.
-_ABBREV: dict[str, tuple[str, ...]] = {
-    "hl": ("handlaggare",), "hdl": ("handlaggare",), "hlg": ("handlaggare",),
-    "handl": ("handlaggare",), "hand": ("handlaggare",),
-    "bh": ("bistandshandlaggare",), "bhl": ("bistandshandlaggare",),
-    "bist": ("bistandshandlaggare",), "bistand": ("bistandshandlaggare",),
-    "ssk": ("socialsekreterare",), "socsek": ("socialsekreterare",),
-    "socsekr": ("socialsekreterare",), "soc": ("socialsekreterare",),
-    "sekr": ("socialsekreterare",), "socialsek": ("socialsekreterare",),
-    "adm": ("administrativt",), "admin": ("administrativt",), "administration": ("administrativt",),
-    "komp": ("kompetens",), "utv": ("utvecklingsforum",), "utb": ("utbildning",),
-    "spec": ("specialistutbildning",), "it": ("arbetsredskap",), "pc": ("arbetsredskap",),
-    "chef": ("chefer",), "ledare": ("ledning",), "ledarskap": ("ledning",),
-    "mentorer": ("mentor",), "praktik": ("praktikanter",), "kollegor": ("medarbetare",),
-    "kollega": ("medarbetare",), "personal": ("medarbetare",),
-}
-
-_NO_ANSWER = frozenset("""
-vet ej|vet inte|vetej|vet ej.|ingen aning|inget svar|ej svar|ingen|inget|inga|se ovan|som ovan|
-samma|samma som ovan|samma som ovanfor|se ovanstaende|se ovanfor|dito|ditto|d:o|do|ej aktuellt|
-ej relevant|ej tillampligt|inte aktuellt|kan ej svara|kan inte svara|kan ej bedoma|kan inte bedoma|
-vet ej/kan ej bedoma|ingen uppfattning|ingen asikt|har ingen asikt|har ingen uppfattning|n/a|na|x|
-nej|ingen kommentar|inget att tillagga|inga fler|inget mer|inget annat|ej besvarad|ej besvarat|
-obesvarad|blank|tomt|saknas|-|ovan|#null!|#null|null|none|nan
-""".replace("\n", "").split("|"))
-_NO_ANSWER_RE = re.compile(r"^(?:[\W_]*|(?:se|som|samma som|enl(?:igt)?)\s+(?:ovan|ovanst[aå]ende|f[oö]reg[aå]ende|fr[aå]ga \d+|svar \d+).*|samma\b.*|vet (?:ej|inte)\b.*|kan (?:ej|inte) (?:svara|bed[oö]ma)\b.*)$")
-
-_MARK = r"(?:punkt|pkt|p|nr|nummer|no|n:o|omr[aå]de|omr|fokusomr[aå]de|fo|#|alt|alternativ)"
-_LEAD_NUM_RE = re.compile(rf"^\s*(?:{_MARK}\s*[.:]?\s*)?(\d{{1,2}})(?![\d,.]\d)\s*(?:[).:\]\-]|,|\s|$)\s*(.*)$")
-_MARKED_NUM_RE = re.compile(rf"(?:\b{_MARK}\s*[.:]?\s*(\d{{1,2}})\b|\(\s*(\d{{1,2}})\s*\)|\[\s*(\d{{1,2}})\s*\])")
-_TRAIL_NUM_RE = re.compile(r"^(.*?[^\d\s])(?:\s*[-:=]\s*|\s+)(\d{1,2})\s*$")
-_ONLY_NUMS_RE = re.compile(rf"^(?:(?:{_MARK}\s*[.:]?\s*)?\d{{1,2}}\s*[).:]?\s*(?:,|;|/|&|\+|och|o|samt|resp|respektive|-|\s)\s*)+(?:{_MARK}\s*[.:]?\s*)?\d{{1,2}}\s*[).:]?\s*$")
-_HEAD_RE = re.compile(r"^([^:\-]{2,40}?)\s*(?::|\s-\s?)\s*\S")
-_SPLIT_RE = re.compile(r"\s*(?:\boch\b|\bsamt\b|\bresp(?:ektive)?\b|&|\+|,|;|/|\n|\s-\s|\bo\b)\s*")
-
-
-def _clean(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text or "").translate(_DASHES).lower()
-    t = " ".join(t.split())
-    return t.strip(" \t\"'*.·•!")
-
-
-def _fold(s: str) -> str:
-    return s.translate(_FOLD)
-
-
-def _tokens(s: str) -> list[str]:
-    return _TOKEN_RE.findall(s)
-
-
-@lru_cache(maxsize=200_000)
-def _lemma(tok: str) -> str:
-    try:
-        import simplemma
-
-        return _fold(simplemma.lemmatize(tok, lang="sv").lower())
-    except Exception:  # pragma: no cover - simplemma is a dependency; degrade, don't fail
-        return _fold(tok)
-
-
-def _content(tokens: Iterable[str]) -> list[str]:
-    """Folded, non-stopword, non-numeric tokens of already cleaned text."""
-    out = []
-    for t in tokens:
-        f = _fold(t)
-        if f in _STOP or f.isdigit() or len(f) < 2:
-            continue
-        out.append(f)
-    return out
-
-
-# ----------------------------------------------------------------------------- the index
-
-_NAME, _CONTEXT = 1.0, 0.4        # weight of a word from a code's names vs its description
-_Q_EXACT, _Q_LEMMA, _Q_ABBR, _Q_PREFIX, _Q_COMPOUND = 1.0, 0.9, 0.95, 0.88, 0.8
-
-
-@dataclass
-class _Scored:
-    cov: dict[str, float]          # code id -> share of the cell's words it explains (0-1)
-    name_cov: dict[str, float]     # code id -> share of its best-covered name the cell covers
-    n_tokens: int
-    per_tok: list[dict[str, float]]
-
-
-@dataclass(frozen=True)
-class _CPattern:
-    """A codebook pattern prepared for matching folded cell tokens."""
-
-    kind: str
-    value: str = ""
-    weight: float = 0.8
-    near: frozenset[str] = frozenset()
-    unless: frozenset[str] = frozenset()
-    seq: tuple[str, ...] = ()
-    lseq: tuple[str, ...] = ()
-    rx: re.Pattern[str] | None = None
-    seq_sets: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
-
-
-def _compile_pattern(p: object) -> _CPattern | None:
-    kind, value = getattr(p, "kind", ""), getattr(p, "value", None)
-    near = frozenset(_fold(w.lower()) for w in getattr(p, "near", ()))
-    unless = frozenset(_fold(w.lower()) for w in getattr(p, "unless", ()))
-    weight = float(getattr(p, "weight", 0.8))
-    if kind in ("part", "lemma") and isinstance(value, str):
-        return _CPattern(kind, _fold(value.lower()), weight, near, unless)
-    if kind == "phrase" and isinstance(value, str):
-        seq = tuple(_fold(t) for t in _tokens(value.lower()))
-        return _CPattern(kind, "", weight, near, unless, seq, tuple(_lemma(t) for t in seq)) if seq else None
-    if kind == "regex" and isinstance(value, str):
-        try:
-            return _CPattern(kind, "", weight, near, unless, rx=re.compile(value, re.IGNORECASE))
-        except re.error:
-            return None
-    if kind == "matcher" and isinstance(value, list):
-        sets = []
-        for tok in value:
-            if not isinstance(tok, dict):
-                return None
-            surf: set[str] = set()
-            lem: set[str] = set()
-            for key, val in tok.items():
-                vals = [val] if isinstance(val, str) else (val.get("IN") if isinstance(val, dict) else None)
-                if key.startswith("__"):
-                    continue
-                if not isinstance(vals, list) or key.upper() not in ("LOWER", "TEXT", "ORTH", "LEMMA", "NORM"):
-                    return None  # richer matchers (OP, POS, ...) are the rule engine's business
-                target = lem if key.upper() == "LEMMA" else surf
-                target.update(_fold(str(v).lower()) for v in vals)
-            if not surf and not lem:
-                return None
-            sets.append((frozenset(surf), frozenset(lem)))
-        return _CPattern(kind, "", weight, near, unless, seq_sets=tuple(sets))
-    return None
 
 
 def group_fingerprint(codebook: Codebook, group: str = AREA_GROUP) -> str:
@@ -260,28 +101,28 @@ class ChoiceNormaliser:
             names = [("title", c.label), ("title", c.short)] + [("alias", a) for a in c.aliases]
             self._names[c.id] = []
             for kind, name in names:
-                cl = _clean(name)
+                cl = clean(name)
                 if not cl:
                     continue
-                self._phrases.setdefault(_fold(cl), []).append((c.id, kind, cl))
-                toks = _content(_tokens(cl))
+                self._phrases.setdefault(fold(cl), []).append((c.id, kind, cl))
+                toks = content(tokens(cl))
                 if toks:
                     self._names[c.id].append(toks)
                 for t in toks:
-                    add(t, c.id, _NAME)
-            context = " ".join([c.description, c.includes] + [_pattern_text(p.value) for p in c.patterns])
-            for t in _content(_tokens(_clean(context))):
-                add(t, c.id, _CONTEXT)
+                    add(t, c.id, NAME)
+            context = " ".join([c.description, c.includes] + [pattern_text(p.value) for p in c.patterns])
+            for t in content(tokens(clean(context))):
+                add(t, c.id, CONTEXT)
         self._vocab = vocab
-        self._compiled: list[tuple[str, list[_CPattern], list[_CPattern]]] = []
+        self._compiled: list[tuple[str, list[CPattern], list[CPattern]]] = []
         for c in self.codes:
-            pats = [cp for cp in map(_compile_pattern, c.patterns) if cp is not None]
-            excl = [cp for cp in map(_compile_pattern, c.exclude) if cp is not None]
+            pats = [cp for cp in map(compile_pattern, c.patterns) if cp is not None]
+            excl = [cp for cp in map(compile_pattern, c.exclude) if cp is not None]
             if pats or excl:
                 self._compiled.append((c.id, pats, excl))
         self._lemsurface: dict[str, list[str]] = {}
         for v in vocab:
-            self._lemsurface.setdefault(_lemma(v), []).append(v)
+            self._lemsurface.setdefault(lemma(v), []).append(v)
         self._sorted_vocab = sorted(vocab)
         self._phrase_keys = list(self._phrases)
 
@@ -289,7 +130,7 @@ class ChoiceNormaliser:
 
     def normalise(self, text: str) -> ChoiceResult:
         """One cell; results are cached by cleaned text because answers repeat."""
-        key = _clean(text if isinstance(text, str) else ("" if text is None else str(text)))
+        key = clean(text if isinstance(text, str) else ("" if text is None else str(text)))
         hit = self._cache.get(key)
         if hit is None:
             hit = self._read(key)
@@ -304,15 +145,15 @@ class ChoiceNormaliser:
     # ------------------------------------------------------------------------- reading
 
     def _read(self, t: str) -> ChoiceResult:
-        f = _fold(t)
-        if not t or f in _NO_ANSWER or _NO_ANSWER_RE.match(f):
+        f = fold(t)
+        if not t or f in NO_ANSWER or NO_ANSWER_RE.match(f):
             shown = t if t else ""
             return ChoiceResult(None, 0.98, f"no answer '{shown}'", flags=("no_answer",))
 
         # several bare numbers: "6 och 9", "2, 6"
-        if _ONLY_NUMS_RE.match(f) and len(re.findall(r"\d{1,2}", f)) >= 2:
+        if ONLY_NUMS_RE.match(f) and len(re.findall(r"\d{1,2}", f)) >= 2:
             nums = [int(n) for n in re.findall(r"\d{1,2}", f)]
-            ids = _dedup(self.by_number[n].id for n in nums if n in self.by_number)
+            ids = dedup(self.by_number[n].id for n in nums if n in self.by_number)
             if len(ids) >= 2:
                 return ChoiceResult(ids[0], 0.45, f"numbers {', '.join(map(str, nums))}",
                                     candidates=tuple(ids[1:]), flags=("two_areas",))
@@ -321,34 +162,34 @@ class ChoiceNormaliser:
 
         num, rest = self._number(f)
         if num is not None:
-            rest = _unfold_like(t, f, rest)
+            rest = unfold_like(t, f, rest)
             code = self.by_number.get(num)
             if code is None:
-                if not _content(_tokens(rest)):
+                if not content(tokens(rest)):
                     return ChoiceResult(None, 0.2, f"number {num} is not an area", flags=("invalid_number",))
-                return self._with_flag(self._read_text(_fold(rest), rest), "invalid_number",
+                return self._with_flag(self._read_text(fold(rest), rest), "invalid_number",
                                        f"number {num} is not an area; ")
             return self._number_and_text(num, code, rest)
         return self._read_text(f, t)
 
     def _number(self, f: str) -> tuple[int | None, str]:
-        m = _LEAD_NUM_RE.match(f)
+        m = LEAD_NUM_RE.match(f)
         if m:
             return int(m.group(1)), m.group(2).strip(" -:.,()")
-        m = _MARKED_NUM_RE.search(f)
+        m = MARKED_NUM_RE.search(f)
         if m:
             n = next(g for g in m.groups() if g)
             rest = (f[:m.start()] + " " + f[m.end():]).strip(" -:.,()")
             return int(n), rest
-        m = _TRAIL_NUM_RE.match(f)
+        m = TRAIL_NUM_RE.match(f)
         if m:
             return int(m.group(2)), m.group(1).strip(" -:.,()")
         return None, f
 
     def _number_and_text(self, num: int, code: Code, rest: str) -> ChoiceResult:
-        if not _content(_tokens(rest)):
+        if not content(tokens(rest)):
             return ChoiceResult(code.id, 0.995, f"number {num}")
-        txt = self._read_text(_fold(rest), rest)
+        txt = self._read_text(fold(rest), rest)
         if txt.code == code.id:
             return ChoiceResult(code.id, 0.998, f"number {num} + text agrees ({txt.reason})")
         if code.id in txt.candidates:
@@ -357,7 +198,7 @@ class ChoiceNormaliser:
             return ChoiceResult(code.id, 0.97, f"number {num} (text '{rest}' unclear)")
         if "two_areas" in txt.flags:
             return ChoiceResult(code.id, 0.5, f"number {num}, but text names two areas ({txt.reason})",
-                                candidates=_dedup((txt.code,) + txt.candidates, exclude=code.id),
+                                candidates=dedup((txt.code,) + txt.candidates, exclude=code.id),
                                 flags=("two_areas", "number_text_disagree"))
         # A clear text beats a bare digit: respondents slip on numbers more than on names.
         if txt.score >= 0.95:
@@ -368,11 +209,11 @@ class ChoiceNormaliser:
 
     def _read_text(self, f: str, shown: str) -> ChoiceResult:
         """Text without an area number. ``f`` is cleaned and folded."""
-        alltoks = _tokens(f)
-        toks = _content(alltoks)
+        alltoks = tokens(f)
+        toks = content(alltoks)
         if not toks:
             return self._unmatched(shown, "no words")
-        head = _HEAD_RE.match(f)
+        head = HEAD_RE.match(f)
         if head and head.group(1) in self._phrases and f not in self._phrases:
             # "Övrigt: lönen", "Intro - bra": the respondent named the area, then commented
             r = self._read_text(head.group(1), head.group(1))
@@ -395,7 +236,7 @@ class ChoiceNormaliser:
                 ties.remove(cid)
                 return self._ambiguous([cid] + ties, shown, f"{kind} '{name}'")
             if sim >= 0.999:
-                exact_shown = _fold(shown) == _fold(name) and shown != name
+                exact_shown = fold(shown) == fold(name) and shown != name
                 if shown == name or not exact_shown:
                     return ChoiceResult(cid, 0.99, f"{kind} '{name}'")
                 return ChoiceResult(cid, 0.985, f"fuzzy '{shown}'~'{name}'")
@@ -412,7 +253,7 @@ class ChoiceNormaliser:
         if cov1 < 0.3:
             if cov1 >= 0.15 and cov1 - cov2 >= 0.05:
                 # a hint, not a claim: respondents rarely mean Övrigt without saying so
-                cands = _dedup([cid for cid, _ in ranking[1:3]] + [self.other.id if self.other else None],
+                cands = dedup([cid for cid, _ in ranking[1:3]] + [self.other.id if self.other else None],
                                exclude=best)
                 return ChoiceResult(best, 0.5, f"weak ({self._explain(toks, best, scored)})",
                                     candidates=cands, flags=("weak",))
@@ -435,7 +276,7 @@ class ChoiceNormaliser:
         return split if split is not None else fallback
 
     def _two_areas(self, f: str, shown: str) -> ChoiceResult | None:
-        parts = [p for p in _SPLIT_RE.split(f) if p and _content(_tokens(p))]
+        parts = [p for p in SPLIT_RE.split(f) if p and content(tokens(p))]
         if len(parts) < 2:
             return None
         codes: list[str] = []
@@ -449,11 +290,11 @@ class ChoiceNormaliser:
             alt.extend(r.candidates)
         if len(codes) < 2:
             return None
-        cands = _dedup(codes[1:] + alt, exclude=codes[0])
+        cands = dedup(codes[1:] + alt, exclude=codes[0])
         return ChoiceResult(codes[0], 0.45, f"names two areas: '{shown}'", candidates=cands, flags=("two_areas",))
 
     def _ambiguous(self, ids: list[str], shown: str, why: str) -> ChoiceResult:
-        ids = _dedup(ids)
+        ids = dedup(ids)
         # two readings, the first being the one the codebook lists the words under as an alias
         # ("administrativt stöd" -> 6): usually that one is meant, but a human should confirm
         score = 0.4 if len(ids) > 2 else (0.7 if why.startswith("alias") else 0.55)
@@ -503,36 +344,36 @@ class ChoiceNormaliser:
                     if v > out.get(cid, 0.0):
                         out[cid] = v
 
-        take(self._vocab.get(tok), _Q_EXACT)
-        for v in self._lemsurface.get(_lemma(tok), ()):
+        take(self._vocab.get(tok), Q_EXACT)
+        for v in self._lemsurface.get(lemma(tok), ()):
             # same lemma; a homograph lemma ("lokalt"/"lokaler" -> lokal) counts for less
-            take(self._vocab[v], _Q_LEMMA if (v.startswith(tok) or tok.startswith(v)) else _Q_LEMMA - 0.1)
-        for full in _ABBREV.get(tok, ()):
-            take(self._vocab.get(full), _Q_ABBR)
-            for v in self._lemsurface.get(_lemma(full), ()):
-                take(self._vocab[v], _Q_ABBR * _Q_LEMMA)
+            take(self._vocab[v], Q_LEMMA if (v.startswith(tok) or tok.startswith(v)) else Q_LEMMA - 0.1)
+        for full in ABBREV.get(tok, ()):
+            take(self._vocab.get(full), Q_ABBR)
+            for v in self._lemsurface.get(lemma(full), ()):
+                take(self._vocab[v], Q_ABBR * Q_LEMMA)
             for v in self._prefixed(full):
-                take(self._vocab[v], _Q_ABBR * _Q_PREFIX)
-        if not out or max(out.values()) < _Q_LEMMA:
+                take(self._vocab[v], Q_ABBR * Q_PREFIX)
+        if not out or max(out.values()) < Q_LEMMA:
             if len(tok) >= 3:
                 for v in self._prefixed(tok):           # "intro" -> introduktion, "adm" -> administrativt
-                    take(self._vocab[v], _Q_PREFIX if len(tok) >= 4 or len(v) <= 6 else _Q_PREFIX * 0.95)
+                    take(self._vocab[v], Q_PREFIX if len(tok) >= 4 or len(v) <= 6 else Q_PREFIX * 0.95)
             if len(tok) >= 5:
-                forms = {tok, _lemma(tok)}
+                forms = {tok, lemma(tok)}
                 for v in self._vocab:
                     for w in forms:
                         if v == w:
                             continue
                         longer = max(len(v), len(w))
                         if len(v) >= 5 and w.endswith(v):
-                            take(self._vocab[v], _Q_PREFIX)  # same head: socionomstudenter ~ studenter
+                            take(self._vocab[v], Q_PREFIX)  # same head: socionomstudenter ~ studenter
                         elif len(v) >= 5 and (v.endswith(w) or w.startswith(v)):
                             # handledning ~ ärendehandledning; the longer the shared part, the surer
                             take(self._vocab[v], 0.55 + 0.35 * min(len(v), len(w)) / longer)
                         elif len(v) >= 6 and v[-1] in "ea" and w.startswith(v[:-1]) and len(w) >= len(v) + 3:
-                            take(self._vocab[v], _Q_COMPOUND - 0.1)  # brukarundersökning ~ brukare
+                            take(self._vocab[v], Q_COMPOUND - 0.1)  # brukarundersökning ~ brukare
                         else:
-                            p = _common_prefix(v, w)
+                            p = common_prefix(v, w)
                             if p >= 7 and p >= 0.6 * longer:
                                 take(self._vocab[v], 0.55 + 0.35 * p / longer)  # medhandläggning ~ medhandläggarskap
             if not out and len(tok) >= 5:
@@ -553,7 +394,7 @@ class ChoiceNormaliser:
             i += 1
         return out
 
-    def _score(self, toks: list[str], alltoks: list[str], text: str) -> _Scored:
+    def _score(self, toks: list[str], alltoks: list[str], text: str) -> Scored:
         pat, strong, vetoed = self._pattern_evidence(alltoks, text)
         per_tok = []
         for t in toks:
@@ -565,7 +406,7 @@ class ChoiceNormaliser:
                     m[cid] = max(m.get(cid, 0.0), q)
             per_tok.append(m)
         # unknown words count, but less; quantifiers ("fler", "mer") modify rather than name
-        weights = [0.5 if t in _MODIFIERS else (1.0 if m else 0.6) for t, m in zip(toks, per_tok)]
+        weights = [0.5 if t in MODIFIERS else (1.0 if m else 0.6) for t, m in zip(toks, per_tok)]
         total = sum(weights)
         cov: dict[str, float] = {}
         for m, w in zip(per_tok, weights):
@@ -579,13 +420,13 @@ class ChoiceNormaliser:
                 covered = sum(1 for n in name if any(self._tok_is(t, n, cid) for t in toks))
                 best = max(best, covered / len(name))
             name_cov[cid] = best
-        return _Scored(cov, name_cov, len(toks), per_tok)
+        return Scored(cov, name_cov, len(toks), per_tok)
 
     def _pattern_evidence(self, alltoks: list[str], text: str
                           ) -> tuple[dict[str, dict[str, float]], set[str], set[str]]:
         """The codebook's rule patterns read on one cell: token -> {code: quality}, the codes
         hit by a strong pattern, and the codes an exclude pattern vetoes."""
-        lems = [_lemma(t) for t in alltoks]
+        lems = [lemma(t) for t in alltoks]
         words = set(alltoks) | set(lems)
         joined = " ".join(alltoks)
         ev: dict[str, dict[str, float]] = {}
@@ -608,7 +449,7 @@ class ChoiceNormaliser:
         return ev, strong, vetoed
 
     @staticmethod
-    def _pmatch(p: "_CPattern", toks: list[str], lems: list[str], words: set[str], joined: str,
+    def _pmatch(p: "CPattern", toks: list[str], lems: list[str], words: set[str], joined: str,
                 text: str) -> list[int]:
         if p.near and not any(w in words or (" " in w and w in joined) for w in p.near):
             return []
@@ -628,7 +469,7 @@ class ChoiceNormaliser:
             m = p.rx.search(text)
             if not m:
                 return []
-            hit = set(_TOKEN_RE.findall(_fold(m.group(0).lower())))
+            hit = set(TOKEN_RE.findall(fold(m.group(0).lower())))
             return [i for i, t in enumerate(toks) if t in hit] or [0]
         if p.kind == "matcher" and p.seq_sets:
             n = len(p.seq_sets)
@@ -643,59 +484,16 @@ class ChoiceNormaliser:
             return True
         m = self._token_matches(tok)
         return m.get(cid, 0.0) >= 0.75 and (
-            name_tok.startswith(tok) or _lemma(tok) == _lemma(name_tok)
+            name_tok.startswith(tok) or lemma(tok) == lemma(name_tok)
             or (len(name_tok) >= 5 and tok.endswith(name_tok))
-            or any(name_tok == full or name_tok.startswith(full) for full in _ABBREV.get(tok, ()))
+            or any(name_tok == full or name_tok.startswith(full) for full in ABBREV.get(tok, ()))
             or Levenshtein.distance(tok, name_tok) <= max(1, len(name_tok) // 5))
 
-    def _rank(self, s: _Scored) -> list[tuple[str, float]]:
+    def _rank(self, s: Scored) -> list[tuple[str, float]]:
         return sorted(((cid, cv) for cid, cv in s.cov.items() if cv > 0),
                       key=lambda x: (-x[1], -s.name_cov.get(x[0], 0.0), self._order[x[0]]))
 
-    def _explain(self, toks: list[str], cid: str, scored: _Scored) -> str:
+    def _explain(self, toks: list[str], cid: str, scored: Scored) -> str:
         used = [t for t, m in zip(toks, scored.per_tok) if m.get(cid, 0) > 0]
         return ", ".join(used[:4]) or "-"
 
-
-def _pattern_text(v: object) -> str:
-    if isinstance(v, str):
-        return re.sub(r"[\\^$()\[\]{}|?*+.]", " ", v)
-    if isinstance(v, list):
-        words = []
-        for tok in v:
-            if isinstance(tok, dict):
-                for val in tok.values():
-                    if isinstance(val, str):
-                        words.append(val)
-                    elif isinstance(val, dict):
-                        words.extend(x for x in val.get("IN", []) if isinstance(x, str))
-        return " ".join(words)
-    return ""
-
-
-def _unfold_like(original: str, folded: str, part: str) -> str:
-    """The stretch of ``original`` that ``part`` (a piece of its folded form) came from.
-
-    Folding maps character for character, so positions carry over; reasons then quote the
-    respondent's own spelling.
-    """
-    i = folded.find(part)
-    if i < 0 or len(original) != len(folded):
-        return part
-    return original[i:i + len(part)]
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i] == b[i]:
-        i += 1
-    return i
-
-
-def _dedup(ids: Iterable[str | None], exclude: str | None = None) -> tuple[str, ...]:
-    out: list[str] = []
-    for i in ids:
-        if i and i != exclude and i not in out:
-            out.append(i)
-    return tuple(out)

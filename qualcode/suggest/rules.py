@@ -39,10 +39,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable
 
-from qualcode.codebook import Code, Codebook, Pattern
+from qualcode.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
-from qualcode.nlp.pipeline import strip_suffix
 from qualcode.nlp.tokens import TYPES, TokenStream, fold
+from qualcode.suggest import negation as negation_module
+from qualcode.suggest.rule_records import word_variants, Rule, Match, Hit, Explanation, WORD_RE, ANCHOR_ATTRS
+from qualcode.suggest.negation import NEG_ANY, negation_flags
 
 # ----------------------------------------------------------------------------- fingerprints
 
@@ -57,7 +59,7 @@ def code_fingerprint(code: Code, scores: dict[str, float] | None = None) -> str:
     whose fingerprint changed."""
     global _SOURCE_HASH
     if _SOURCE_HASH is None:
-        _SOURCE_HASH = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
+        _SOURCE_HASH = hashlib.sha1(Path(__file__).read_bytes() + Path(negation_module.__file__).read_bytes()).hexdigest()
     scores = scores or {}
     h = hashlib.sha1(f"{_SOURCE_HASH}\x1e{code.content_key()}".encode("utf-8"))
     for p in code.patterns:
@@ -65,128 +67,7 @@ def code_fingerprint(code: Code, scores: dict[str, float] | None = None) -> str:
     return h.hexdigest()
 
 
-# ----------------------------------------------------------------------------- negation
-
-NEG_FORWARD = frozenset(fold(w) for w in
-                        "inte ej icke ingen inget inga aldrig utan varken knappast saknar saknade saknat".split())
-NEG_CLAUSE = frozenset(fold(w) for w in "saknas saknades fattas fattades uteblir uteblev uteblivit".split())
-# after one of these finite verbs, "inte" also covers the clause before it ("lönen är inte ...")
-_V2_VERBS = frozenset(fold(w) for w in """är var har hade blir blev kan kunde får fick ska skall skulle vill
-ville finns fanns går gick måste behöver behövde hinner hann fungerar fungerade räcker räckte känns kändes
-""".split())
-_NEG_AFTER_VERB = frozenset(fold(w) for w in "inte ej icke aldrig".split())
-_BOUNDARY_WORDS = frozenset(fold(w) for w in "men fast medan eftersom trots dock samtidigt".split())
-_NEG_ANY = NEG_FORWARD | NEG_CLAUSE  # a segment without one of these has no negated token
-
-
-def negation_flags(forms: list[str]) -> list[bool]:
-    """Which tokens (folded forms) stand in a negation's scope, clause by clause."""
-    n = len(forms)
-    flags = [False] * n
-    start = 0
-    negated_seen = False
-    for i in range(n + 1):
-        f = forms[i] if i < n else "."
-        boundary = (not (f.isalnum() or any(ch.isalnum() for ch in f))) or f in _BOUNDARY_WORDS \
-            or (f == "utan" and negated_seen)
-        if not boundary:
-            if f in NEG_FORWARD or f in NEG_CLAUSE:
-                negated_seen = True
-            continue
-        _scope(forms, start, i, flags)
-        start = i + 1
-        negated_seen = False
-    return flags
-
-
-def _scope(forms: list[str], a: int, b: int, flags: list[bool]) -> None:
-    for p in range(a, b):
-        f = forms[p]
-        if f in NEG_CLAUSE:
-            for j in range(a, b):
-                flags[j] = True
-            return
-        if f in NEG_FORWARD:
-            for j in range(p + 1, b):
-                flags[j] = True
-            if f in _NEG_AFTER_VERB and p - 1 > a and forms[p - 1] in _V2_VERBS:
-                for j in range(a, p - 1):
-                    flags[j] = True
-            return
-
-
 # ----------------------------------------------------------------------------- compiled rules
-
-_ENDINGS = ("", "t", "a", "e", "n", "en", "et", "na", "er", "erna", "ar", "arna", "or", "orna", "s", "ns",
-            "ts", "ets", "ens", "ers", "ernas", "arnas")
-_WORD_RE = re.compile(r"[\wåäöÅÄÖéÉ]+")
-_ANCHOR_ATTRS = ("LOWER", "TEXT", "ORTH", "LEMMA", "NORM")
-
-
-def word_variants(word: str) -> frozenset[str]:
-    """The regular inflections of a phrase word (folded), so phrases need no lemmatizer."""
-    w = fold(word)
-    base = w[:-1] if w.endswith("t") and len(w) > 4 else strip_suffix(w)
-    return frozenset({w} | {base + e for e in _ENDINGS} | {w + e for e in _ENDINGS if len(w) > 3})
-
-
-@dataclass
-class Rule:
-    index: int
-    code: str
-    pattern: Pattern
-    exclude: bool
-    key: str = ""                                   # lemma / part
-    words: tuple[frozenset[str], ...] = ()          # phrase
-    regex: re.Pattern | None = None
-    score: float = 0.8
-    simple: tuple[tuple[str, frozenset[str]], ...] | None = None   # a matcher pattern of plain token tests
-    near: frozenset[str] = frozenset()              # folded near / unless words
-    unless: frozenset[str] = frozenset()
-    plabel: str = ""                                # the pattern's label, computed once
-    source: str = ""                                # what its suggestions' source says: rule:<label>
-    shown_score: float = 0.0                        # the score as stored (4 decimals)
-
-    def __post_init__(self) -> None:
-        self.plabel = self.pattern.label
-        self.source = f"rule:{self.plabel}"
-        self.shown_score = round(self.score, 4)
-
-    @property
-    def label(self) -> str:
-        return ("exclude:" if self.exclude else "") + self.plabel
-
-
-
-@dataclass(slots=True)
-class Match:
-    rule: Rule
-    tok_start: int
-    tok_end: int        # exclusive
-    start: int          # character offsets in the segment text
-    end: int
-    negated: bool = False
-    vetoed_by: str = ""
-    blocked: str = ""   # why near/unless stopped it
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    code: str
-    source: str
-    score: float
-    start: int
-    end: int
-    negated: bool
-    reason: str
-
-
-@dataclass
-class Explanation:
-    tokens: list[dict[str, Any]]
-    matches: list[Match]
-    hits: list[Hit]
-
 
 @dataclass
 class _Index:
@@ -226,7 +107,7 @@ class RuleSet:
         # tokens, and every one-off token such as a reference number) is nothing to any rule
         self._cond_words = frozenset().union(*(r.near | r.unless for r in self.rules))
         self._entry_keys = frozenset(self._ix.lemma) | frozenset(self._ix.part) | \
-            frozenset(self._ix.phrase_words) | frozenset(self._ix.matcher) | _NEG_ANY | self._cond_words
+            frozenset(self._ix.phrase_words) | frozenset(self._ix.matcher) | NEG_ANY | self._cond_words
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -242,7 +123,7 @@ class RuleSet:
             target = self._ix.lemma if p.kind == "lemma" else self._ix.part
             target.setdefault(rule.key, []).append(rule)
         elif p.kind in ("phrase", "lemma", "part"):
-            words = _WORD_RE.findall(p.value)
+            words = WORD_RE.findall(p.value)
             if not words:
                 raise QualcodeError(f"code {rule.code!r}: phrase {p.value!r} has no words", where=where)
             rule.words = tuple(word_variants(w) for w in words)
@@ -278,7 +159,7 @@ class RuleSet:
         for tok in tokens:
             if tok.get("OP") in ("?", "*", "!"):
                 continue
-            for attr in _ANCHOR_ATTRS:
+            for attr in ANCHOR_ATTRS:
                 v = tok.get(attr)
                 if isinstance(v, str):
                     anchors.add(fold(v))
@@ -356,7 +237,7 @@ class RuleSet:
                 for r in rules:
                     if r.simple is not None:
                         simple[r.index] = r
-        negation = f in _NEG_ANY
+        negation = f in NEG_ANY
         cond = self._cond_words & t.keys
         if not (single or starts or later or any_matcher or negation or cond):
             return _NOTHING
@@ -364,6 +245,13 @@ class RuleSet:
                 negation, cond, bool(single or starts or any_matcher))
 
     def _matches(self, stream: TokenStream, text: str, keep_all: bool = False) -> list[Match]:
+        found, entries = self._candidates(stream, text)
+        if not found:
+            return []
+        return self._settle(found, entries, stream, keep_all)
+
+    def _candidates(self, stream: TokenStream, text: str) -> tuple[list[Match], list[tuple]]:
+        """Every piece of evidence any rule finds, before conditions, negation and vetoes."""
         n = len(stream)
         found: list[Match] = []
         offs = stream.offsets
@@ -398,9 +286,10 @@ class RuleSet:
             found.extend(self._simple_matches(r, stream, text))
         if self._matcher is not None and (any_matcher or self._ix.unanchored):
             found.extend(self._run_matcher(stream, text))
-        if not found:
-            return []
-        # segment-level conditions, negation, vetoes
+        return found, entries
+
+    def _settle(self, found: list[Match], entries: list[tuple], stream: TokenStream, keep_all: bool) -> list[Match]:
+        """Segment-level conditions (near / unless), negation flags and exclusion vetoes."""
         neg = negation_flags(stream.folded_forms) if any(map(_NEGATION, entries)) else None
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         out: list[Match] = []

@@ -1,0 +1,58 @@
+"""Which words stand in a negation's scope, clause by clause.
+
+Talking about a lack is talking about the area (the manual's "topic, not achievement"), so a
+negated match is still suggested; the flag only tells the reviewer. Swedish puts "inte" after
+the finite verb ("lönen är inte ..."), so after such a verb the negation also covers the
+clause before it.
+"""
+
+from __future__ import annotations
+
+from qualcode.nlp.tokens import fold
+
+NEG_FORWARD = frozenset(fold(w) for w in
+                        "inte ej icke ingen inget inga aldrig utan varken knappast saknar saknade saknat".split())
+NEG_CLAUSE = frozenset(fold(w) for w in "saknas saknades fattas fattades uteblir uteblev uteblivit".split())
+# after one of these finite verbs, "inte" also covers the clause before it ("lönen är inte ...")
+_V2_VERBS = frozenset(fold(w) for w in """är var har hade blir blev kan kunde får fick ska skall skulle vill
+ville finns fanns går gick måste behöver behövde hinner hann fungerar fungerade räcker räckte känns kändes
+""".split())
+_NEG_AFTER_VERB = frozenset(fold(w) for w in "inte ej icke aldrig".split())
+_BOUNDARY_WORDS = frozenset(fold(w) for w in "men fast medan eftersom trots dock samtidigt".split())
+NEG_ANY = NEG_FORWARD | NEG_CLAUSE  # a segment without one of these has no negated token
+
+
+def negation_flags(forms: list[str]) -> list[bool]:
+    """Which tokens (folded forms) stand in a negation's scope, clause by clause."""
+    n = len(forms)
+    flags = [False] * n
+    start = 0
+    negated_seen = False
+    for i in range(n + 1):
+        f = forms[i] if i < n else "."
+        boundary = (not (f.isalnum() or any(ch.isalnum() for ch in f))) or f in _BOUNDARY_WORDS \
+            or (f == "utan" and negated_seen)
+        if not boundary:
+            if f in NEG_FORWARD or f in NEG_CLAUSE:
+                negated_seen = True
+            continue
+        _scope(forms, start, i, flags)
+        start = i + 1
+        negated_seen = False
+    return flags
+
+
+def _scope(forms: list[str], a: int, b: int, flags: list[bool]) -> None:
+    for p in range(a, b):
+        f = forms[p]
+        if f in NEG_CLAUSE:
+            for j in range(a, b):
+                flags[j] = True
+            return
+        if f in NEG_FORWARD:
+            for j in range(p + 1, b):
+                flags[j] = True
+            if f in _NEG_AFTER_VERB and p - 1 > a and forms[p - 1] in _V2_VERBS:
+                for j in range(a, p - 1):
+                    flags[j] = True
+            return
