@@ -240,7 +240,7 @@ def stage_choices(work: Path, n: int, material: dict) -> dict:
 
 def stage_tally(work: Path, n: int, material: dict) -> dict:
     """Presence and choice tallies over n responses × 6 choice fields, all suggestions accepted."""
-    from qualcode.tally import core as tally
+    from qualcode import tally
     from qualcode.suggest.run import suggest
     p, _ = _survey_project(work, n, material, "tally")
     suggest(p)

@@ -31,10 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qualcode.review.decisions import import_decisions  # noqa: E402
+from qualcode.review.sheet_import import import_decisions  # noqa: E402
 from qualcode.evaluation.demo import COMMENT_FIELDS, GOLD_CODER, NOTE_GROUPS, build_project, gold_sets, write_gold_decisions  # noqa: E402
 from qualcode.evaluation.gold import Scores, compare  # noqa: E402
-from qualcode.suggest.model.learn import learn, learning_curve, model_suggestions, plot_curve  # noqa: E402
+from qualcode.suggest.model.curve import learning_curve, plot_curve  # noqa: E402
+from qualcode.suggest.model.learn import learn  # noqa: E402
+from qualcode.suggest.model.predict import model_suggestions  # noqa: E402
 from qualcode.suggest.run import suggest  # noqa: E402
 
 
@@ -82,6 +84,7 @@ def run(seed: int = 0, classifier: str = "svm", curve: Path | None = None, say=p
         with open(sheet, encoding="utf-8") as f:
             rows = [r for r in csv.DictReader(f)
                     if (r["doc"] or seg_doc[int(r["segment"])]) in train_docs]
+        rows = list({tuple(r.items()): r for r in rows}.values())  # one row per decision, however many sources
         import_decisions(p, rows)
         say(f"recorded the gold of {len(n_train)} interviews and {len(c_train)} comment respondents as "
             f"{GOLD_CODER}'s decisions ({len(rows)} rows); held out {len(n_test)} interviews and "
@@ -178,15 +181,16 @@ def benchmark(train_n: int = 20_000, predict_n: int = 100_000, seed: int = 0, cl
     The segments are the demo corpus's own sentences and comments with their gold-derived
     labels, repeated with a varying prefix word until there are enough (so texts differ)."""
     import numpy as np
-    from qualcode.suggest.model.learn import TrainingSet, fit_group
+    from qualcode.suggest.model.classifier import fit_group
+    from qualcode.suggest.model.training import TrainingSet, training_sets
     with tempfile.TemporaryDirectory() as tmp:
         p = build_project(Path(tmp) / "bench.db", say=lambda s: None)
         suggest(p)
         gold = gold_sets()
         sheet = Path(tmp) / "facit.csv"
         write_gold_decisions(p, gold, sheet)
-        import_decisions(p, sheet)
-        from qualcode.suggest.model.learn import training_sets
+        with open(sheet, encoding="utf-8") as f:
+            import_decisions(p, list({tuple(r.items()): r for r in csv.DictReader(f)}.values()))
         base = training_sets(p, GOLD_CODER)
         p.close()
     src = max(base.values(), key=len)  # the biggest group (tema: notes + comments)

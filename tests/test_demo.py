@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from qualcode import Project
-from qualcode.tally import core as tally
+from qualcode import tally
 from qualcode.cli import main
 from qualcode.evaluation.demo import CLAIMS, GOLD_CODER
 

@@ -31,7 +31,7 @@ import json
 import pytest
 
 from qualcode import Project, QualcodeError
-from qualcode.tally import core as T
+from qualcode import tally as T
 from qualcode.ingest.write import DocumentRecord, ImportBatch, SegmentRecord
 from qualcode.store.db import now
 
@@ -384,7 +384,7 @@ def test_fast_path_without_rejections_gives_the_same_tables(fx: Project) -> None
 
 def test_groups_follow_the_calendar_and_numbers(project, tmp_path):
     """Terms come chronologically (ht2016, vt2017, ht2017), not alphabetically."""
-    from qualcode.tally import core as tally
+    from qualcode import tally
     folder = tmp_path / "terms"
     folder.mkdir()
     for i, rnd in enumerate(["vt2017", "ht2017", "ht2016", "vt2018"]):

@@ -12,19 +12,11 @@ from qualcode.cli.options import (
     pass_state,
     split_values,
 )
-from qualcode.suggest.model.learn import (
-    CLASSIFIERS,
-    DEFAULT_CLASSIFIER,
-    MIN_POSITIVES,
-    MIN_SCORE,
-    SEED,
-    LearnSummary,
-    learning_curve,
-    list_models,
-    model_suggestions,
-    plot_curve,
-)
+from qualcode.suggest.model.classifier import CLASSIFIERS, DEFAULT_CLASSIFIER, MIN_POSITIVES, SEED
+from qualcode.suggest.model.learn import LearnSummary
 from qualcode.suggest.model.learn import learn as run_learn
+from qualcode.suggest.model.predict import MIN_SCORE, model_suggestions
+from qualcode.suggest.model.storage import list_models
 
 
 @click.command()
@@ -81,6 +73,7 @@ def learn(state: State, coder: str | None, groups: tuple[str, ...], seed: int, c
             ["modeller", ", ".join(f"{g}: {v}" for g, v in s.models.items())], ["segment", s.segments],
             ["förslag", s.suggestions], ["med poäng ≥ 0,5", s.confident], ["ersatta", s.removed]]))
     if curve:
+        from qualcode.suggest.model.curve import learning_curve, plot_curve  # matplotlib: only for a curve
         points = learning_curve(project, coder, seed=seed, classifier=classifier, min_examples=min_examples)
         plot_curve(points, curve)
         data["curve"] = {g: [{"segments": n, "f1": round(f, 4)} for n, f in pts] for g, pts in points.items()}

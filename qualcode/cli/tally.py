@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import click
 
+from qualcode import tally as T
 from qualcode.cli.options import (
     State,
     SubGroup,
@@ -15,9 +16,10 @@ from qualcode.cli.options import (
     pass_state,
 )
 from qualcode.report import charts
-from qualcode.tally import core as T
+from qualcode.report.formats import FILE_FORMATS, TEXT_FORMATS
 
-FORMATS = ("table", "csv", "json", "md", "xlsx", "docx")
+# every export format but jsonl: a tally is one result, not a stream of records
+FORMATS = tuple(f for f in TEXT_FORMATS + FILE_FORMATS if f != "jsonl")
 
 
 def counting_options(f: Callable) -> Callable:

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualcode.report import charts
-from qualcode.tally import core as T
-from qualcode.report.formats import Table, markdown_table, render_text, write_docx, write_xlsx
+from qualcode import tally as T
 from qualcode.project import Project
+from qualcode.report import charts
+from qualcode.report.formats import Table, markdown_table, markdown_text, render_text, write_docx, write_xlsx
 
 MAX_CATEGORIES = 20
 SURVEY_ATTRIBUTE = "enkat"   # the attribute that tells surveys apart (README: import survey --set enkat=…)
@@ -109,74 +109,110 @@ def build_report(project: Project, folder: str | Path, *, coder: str | None = No
     out.mkdir(parents=True, exist_ok=True)
     (out / "charts").mkdir(exist_ok=True)
     rep = Report(out)
-    sv = lang == "sv"
-    kw = dict(coder=coder, include_suggestions=include_suggestions)
+    job = _Job(project, out, lang, dict(coder=coder, include_suggestions=include_suggestions), survey_attribute)
     kinds = {r[0] for r in project.conn.execute("SELECT DISTINCT kind FROM documents")}
-
     if "interview" in kinds:
-        res = T.presence(project, kind="interview", **kw)
-        rep.sections.append(_section(out, "presence_all", T.presence_tables(res, lang), res.unreviewed,
-                                     lambda p: charts.presence_chart(res, p, lang)))
-        for attr in categorical_attributes(project, "interview"):
-            r = T.presence(project, kind="interview", by=[attr], **kw)
-            rep.sections.append(_section(out, f"presence_{attr}", T.presence_tables(r, lang), r.unreviewed,
-                                         lambda p, r=r: charts.presence_chart(r, p, lang)))
-
+        rep.sections += _presence_sections(job)
     if "response" in kinds:
-        surveys = survey_values(project, None, survey_attribute) if survey_attribute else []
-        for attr in categorical_attributes(project, "response"):
-            title = (f"Antal enkätsvar fördelat över {attr}" if sv else f"Survey answers by {attr}")
-            if len(surveys) < 2 or attr == survey_attribute:
-                t = T.attribute_table(T.attribute_counts(project, attr, kind="response"), lang)
-                t.title = title
-                rep.sections.append(_section(out, f"respondents_{attr}", [t], None, None))
-                continue
-            for value in surveys:  # as for choice tables: one survey's respondents at a time
-                a = T.attribute_counts(project, attr, kind="response", where={survey_attribute: value})
-                if all(r["value"] is None for r in a["rows"]):
-                    continue  # a question this survey did not ask
-                t = T.attribute_table(a, lang)
-                t.title = f"{title} ({survey_attribute}={value or T.labels(lang)['unknown']})"
-                rep.sections.append(_section(out, f"respondents_{attr}_{survey_attribute}_{value or 'saknas'}",
-                                             [t], None, None))
-
-    for fields in choice_sets(project):
-        stem = re.sub(r"[_\-\s]*\d+$", "", fields[0]) or fields[0]
-        values = survey_values(project, fields, survey_attribute) if survey_attribute else []
-        if len(values) < 2:
-            res_c = T.choice(project, fields, **kw)
-            rep.sections.append(_section(out, f"choice_{stem}", T.choice_tables(res_c, lang), res_c.unreviewed,
-                                         lambda p, r=res_c: charts.choice_chart(r, p, lang)))
-            continue
-        for value in values:   # one survey's respondents per table, never a pooled Total
-            res_c = T.choice(project, fields, where={survey_attribute: value}, **kw)
-            shown = value or T.labels(lang)["unknown"]
-            scope = f"{survey_attribute}={shown}"
-            tables = T.choice_tables(res_c, lang)
-            for t in tables:
-                t.title = f"{t.title} ({scope})"
-            rep.sections.append(_section(out, f"choice_{stem}_{survey_attribute}_{value or 'saknas'}", tables,
-                                         res_c.unreviewed,
-                                         lambda p, r=res_c, s=scope: charts.choice_chart(r, p, lang, title=s)))
-
-    fields_meta = project.fields()
-    for name, meta in sorted(fields_meta.items(), key=lambda kv: _natural(kv[0])):
-        if meta["kind"] == "choice":
-            continue
-        used = [r[0] for r in project.conn.execute(
-            "SELECT DISTINCT c.grp FROM (SELECT d.code FROM decisions d JOIN segments s ON s.id = d.segment "
-            "WHERE s.field = ? UNION SELECT g.code FROM suggestions g JOIN segments s ON s.id = g.segment "
-            "WHERE s.field = ?) x JOIN codes c ON c.id = x.code ORDER BY c.grp", (name, name))]
-        for grp in used:
-            m = T.mentions(project, groups=[grp], fields=[name], **kw)
-            rep.sections.append(_section(out, f"mentions_{name}_{grp}", T.mentions_tables(m, lang), m.unreviewed,
-                                         lambda p, m=m: charts.mentions_chart(m, p, lang)))
-
+        rep.sections += _respondent_sections(job)
+    rep.sections += _choice_sections(job)
+    rep.sections += _mention_sections(job)
     all_tables = rep.tables
     write_xlsx(all_tables, str(out / "tabeller.xlsx"))
     write_docx(all_tables, str(out / "tabeller.docx"))
     rep.index_md, rep.index_html = _write_index(project, rep, lang, include_suggestions)
     return rep
+
+
+@dataclass
+class _Job:
+    """What every step of one report shares."""
+
+    project: Project
+    out: Path
+    lang: str
+    kw: dict[str, Any]              # coder, include_suggestions: how every tally counts
+    survey_attribute: str | None
+
+    def unknown(self) -> str:
+        return T.labels(self.lang)["unknown"]
+
+
+def _presence_sections(job: _Job) -> list[Section]:
+    """Presence of codes in the interviews, overall and by each categorical attribute."""
+    lang = job.lang
+    res = T.presence(job.project, kind="interview", **job.kw)
+    out = [_section(job.out, "presence_all", T.presence_tables(res, lang), res.unreviewed,
+                    lambda p: charts.presence_chart(res, p, lang))]
+    for attr in categorical_attributes(job.project, "interview"):
+        r = T.presence(job.project, kind="interview", by=[attr], **job.kw)
+        out.append(_section(job.out, f"presence_{attr}", T.presence_tables(r, lang), r.unreviewed,
+                            lambda p, r=r: charts.presence_chart(r, p, lang)))
+    return out
+
+
+def _respondent_sections(job: _Job) -> list[Section]:
+    """Respondents by each categorical attribute; per survey when there are several, and none
+    for a survey that did not ask for the attribute."""
+    sv, survey = job.lang == "sv", job.survey_attribute
+    surveys = survey_values(job.project, None, survey) if survey else []
+    out = []
+    for attr in categorical_attributes(job.project, "response"):
+        title = (f"Antal enkätsvar fördelat över {attr}" if sv else f"Survey answers by {attr}")
+        if len(surveys) < 2 or attr == survey:
+            t = T.attribute_table(T.attribute_counts(job.project, attr, kind="response"), job.lang)
+            t.title = title
+            out.append(_section(job.out, f"respondents_{attr}", [t], None, None))
+            continue
+        for value in surveys:  # as for choice tables: one survey's respondents at a time
+            a = T.attribute_counts(job.project, attr, kind="response", where={survey: value})
+            if all(r["value"] is None for r in a["rows"]):
+                continue  # a question this survey did not ask
+            t = T.attribute_table(a, job.lang)
+            t.title = f"{title} ({survey}={value or job.unknown()})"
+            out.append(_section(job.out, f"respondents_{attr}_{survey}_{value or 'saknas'}", [t], None, None))
+    return out
+
+
+def _choice_sections(job: _Job) -> list[Section]:
+    """The choice tables of every set of alternative columns, one survey's respondents per
+    table: a pooled Total would mix two questionnaires."""
+    lang, survey = job.lang, job.survey_attribute
+    out = []
+    for fields in choice_sets(job.project):
+        stem = re.sub(r"[_\-\s]*\d+$", "", fields[0]) or fields[0]
+        values = survey_values(job.project, fields, survey) if survey else []
+        if len(values) < 2:
+            res = T.choice(job.project, fields, **job.kw)
+            out.append(_section(job.out, f"choice_{stem}", T.choice_tables(res, lang), res.unreviewed,
+                                lambda p, r=res: charts.choice_chart(r, p, lang)))
+            continue
+        for value in values:
+            res = T.choice(job.project, fields, where={survey: value}, **job.kw)
+            scope = f"{survey}={value or job.unknown()}"
+            tables = T.choice_tables(res, lang)
+            for t in tables:
+                t.title = f"{t.title} ({scope})"
+            out.append(_section(job.out, f"choice_{stem}_{survey}_{value or 'saknas'}", tables, res.unreviewed,
+                                lambda p, r=res, s=scope: charts.choice_chart(r, p, lang, title=s)))
+    return out
+
+
+def _mention_sections(job: _Job) -> list[Section]:
+    """Mentions per open field and code group, for every group someone coded or was suggested there."""
+    out = []
+    for name, meta in sorted(job.project.fields().items(), key=lambda kv: _natural(kv[0])):
+        if meta["kind"] == "choice":
+            continue
+        used = [r[0] for r in job.project.conn.execute(
+            "SELECT DISTINCT c.grp FROM (SELECT d.code FROM decisions d JOIN segments s ON s.id = d.segment "
+            "WHERE s.field = ? UNION SELECT g.code FROM suggestions g JOIN segments s ON s.id = g.segment "
+            "WHERE s.field = ?) x JOIN codes c ON c.id = x.code ORDER BY c.grp", (name, name))]
+        for grp in used:
+            m = T.mentions(job.project, groups=[grp], fields=[name], **job.kw)
+            out.append(_section(job.out, f"mentions_{name}_{grp}", T.mentions_tables(m, job.lang), m.unreviewed,
+                                lambda p, m=m: charts.mentions_chart(m, p, job.lang)))
+    return out
 
 
 def _section(out: Path, stem: str, tables: list[Table], unreviewed: int | None, draw) -> Section:
@@ -196,24 +232,26 @@ def _write_index(project: Project, rep: Report, lang: str, preview: bool) -> tup
     sv = lang == "sv"
     cb = project.codebook
     heading = "Tabeller och diagram" if sv else "Tables and charts"
-    intro = (f"Projekt `{project.path}`, kodbok {cb.name} (version {cb.version}). "
-             + ("Endast validerade kodningar räknas." if not preview else T.labels(lang)["preview"] + "."))
+    counted = "Endast validerade kodningar räknas." if not preview else T.labels(lang)["preview"] + "."
+    intro = f"Projekt `{project.path}`, kodbok {cb.name} (version {cb.version}). {counted}"
+    # a code span shows its text as typed; the codebook's name is prose, where HTML would run
+    intro_md = f"Projekt `{project.path}`, kodbok {markdown_text(cb.name)} (version {cb.version}). {counted}"
     total_unrev = max([s.unreviewed or 0 for s in rep.sections] or [0])
     status = (("Tabellerna är slutgiltiga: inga ogranskade förslag." if sv else "Tables are final: no unreviewed suggestions.")
               if total_unrev == 0 else
               (f"Inte slutgiltigt: upp till {total_unrev} ogranskade förslag i en tabells omfång."
                if sv else f"Not final: up to {total_unrev} unreviewed suggestions in a table's scope."))
-    md = [f"# {heading}\n", intro + "\n", f"**{status}**\n",
+    md = [f"# {heading}\n", intro_md + "\n", f"**{status}**\n",
           ("Alla tabeller: [tabeller.xlsx](tabeller.xlsx), [tabeller.docx](tabeller.docx)\n" if sv else
            "All tables: [tabeller.xlsx](tabeller.xlsx), [tabeller.docx](tabeller.docx)\n")]
     body = []
     for s in rep.sections:
-        md.append(f"## {s.title}\n")
+        md.append(f"## {markdown_text(s.title)}\n")
         md.append(" · ".join(f"[{f}]({f})" for f in s.files) + "\n")
         for t in s.tables:
             md.append(markdown_table(t))
         if s.chart:
-            md.append(f"![{s.title}]({s.chart})\n")
+            md.append(f"![{markdown_text(s.title)}]({s.chart})\n")
         body.append(f"<section><h2>{html.escape(s.title)}</h2><p>"
                     + " · ".join(f'<a href="{f}">{f}</a>' for f in s.files) + "</p>"
                     + "".join(_html_table(t) for t in s.tables)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import textwrap
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from qualcode.errors import QualcodeError
+from qualcode.tally.labels import group_label, row_title
+from qualcode.tally.labels import percent as percent_of
 
 A4_TEXT_WIDTH_IN = 16 / 2.54
 COLORS = ["#1f4e79", "#5b9bd5", "#a9c8e8", "#c55a11", "#70ad47", "#7f7f7f"]
@@ -25,7 +27,8 @@ def _wrap(label: str, width: int = 48) -> str:
 def bar_chart(path: str | Path, categories: Sequence[str], series: dict[str, Sequence[float]], *,
               title: str = "", xlabel: str = "", stacked: bool = False, percent: bool = False,
               decimal_comma: bool = True) -> Path:
-    """Draw categories top-down as horizontal bars; one series = plain bars, several = grouped or stacked."""
+    """Draw categories top-down as horizontal bars; one series = plain bars, several = grouped or
+    stacked (stacked when the bar's length, the combined total, is what the reader compares)."""
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg"):
         raise QualcodeError(f"chart file must end in .png or .svg, not {path.suffix or '(none)'!r}", where=str(path))
@@ -34,40 +37,70 @@ def bar_chart(path: str | Path, categories: Sequence[str], series: dict[str, Seq
     import matplotlib.pyplot as plt
 
     names = list(series)
-    n = len(categories)
     wrapped = [_wrap(c, 56) for c in categories]
-    max_lines = max([w.count("\n") + 1 for w in wrapped] or [1])
-    per_bar = 0.28 if (stacked or len(names) == 1) else 0.16 * len(names) + 0.08
-    per_row = max(per_bar, 0.14 * max_lines + 0.06)   # rows are evenly spaced: the tallest label sets the pitch
-    height = max(2.0, 0.9 + n * per_row + (0.3 if len(names) > 1 else 0) + (0.3 if title else 0))
-    fig, ax = plt.subplots(figsize=(A4_TEXT_WIDTH_IN, height), dpi=150)
-    ypos = list(range(n))
+    single = stacked or len(names) == 1
+    fig, ax = plt.subplots(figsize=(A4_TEXT_WIDTH_IN, _height(wrapped, len(names), single, title)), dpi=150)
     fmt = (lambda v: (f"{v:.0f} %" if decimal_comma else f"{v:.0f}%")) if percent else (lambda v: f"{v:g}")
-    left = [0.0] * n
-    if stacked or len(names) == 1:
-        for i, name in enumerate(names):
-            vals = [float(v or 0) for v in series[name]]
-            bars = ax.barh(ypos, vals, left=left if stacked else None, height=0.65, color=COLORS[i % len(COLORS)],
-                           label=name)
-            if not stacked:
-                for b, v in zip(bars, vals):
-                    ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=8)
-            left = [a + b for a, b in zip(left, vals)]
-        if stacked:
-            for y, v in zip(ypos, left):
-                ax.text(v, y, " " + fmt(v), va="center", fontsize=8)
-        top = max(left) if stacked else max([float(v or 0) for v in series[names[0]]] or [0])
+    if single:
+        top = _draw_one_bar_each(ax, series, len(categories), fmt, stacked)
     else:
-        h = 0.8 / len(names)
-        top = 0.0
-        for i, name in enumerate(names):
-            vals = [float(v or 0) for v in series[name]]
-            pos = [y - 0.4 + h * (i + 0.5) for y in ypos]
-            bars = ax.barh(pos, vals, height=h, color=COLORS[i % len(COLORS)], label=name)
+        top = _draw_grouped(ax, series, len(categories), fmt)
+    _style(ax, wrapped, top, title=title, xlabel=xlabel, percent=percent, decimal_comma=decimal_comma,
+           legend=len(names) > 1)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format=path.suffix.lower()[1:])
+    plt.close(fig)
+    return path
+
+
+def _height(wrapped: list[str], n_series: int, single: bool, title: str) -> float:
+    """Inches: the figure grows with the bars, so labels keep their 8 pt instead of shrinking."""
+    max_lines = max([w.count("\n") + 1 for w in wrapped] or [1])
+    per_bar = 0.28 if single else 0.16 * n_series + 0.08
+    per_row = max(per_bar, 0.14 * max_lines + 0.06)   # rows are evenly spaced: the tallest label sets the pitch
+    return max(2.0, 0.9 + len(wrapped) * per_row + (0.3 if n_series > 1 else 0) + (0.3 if title else 0))
+
+
+def _draw_one_bar_each(ax: Any, series: dict[str, Sequence[float]], n: int, fmt: Callable[[float], str],
+                       stacked: bool) -> float:
+    """One bar per category (the series stacked, or a single series); returns the longest bar."""
+    ypos = list(range(n))
+    names = list(series)
+    left = [0.0] * n
+    for i, name in enumerate(names):
+        vals = [float(v or 0) for v in series[name]]
+        bars = ax.barh(ypos, vals, left=left if stacked else None, height=0.65, color=COLORS[i % len(COLORS)],
+                       label=name)
+        if not stacked:
             for b, v in zip(bars, vals):
-                ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=6.5)
-            top = max([top, *vals])
-    ax.set_yticks(ypos)
+                ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=8)
+        left = [a + b for a, b in zip(left, vals)]
+    if stacked:
+        for y, v in zip(ypos, left):
+            ax.text(v, y, " " + fmt(v), va="center", fontsize=8)
+        return max(left)
+    return max([float(v or 0) for v in series[names[0]]] or [0])
+
+
+def _draw_grouped(ax: Any, series: dict[str, Sequence[float]], n: int, fmt: Callable[[float], str]) -> float:
+    """Side-by-side bars per category, one per series; returns the longest bar."""
+    names = list(series)
+    h = 0.8 / len(names)
+    top = 0.0
+    for i, name in enumerate(names):
+        vals = [float(v or 0) for v in series[name]]
+        pos = [y - 0.4 + h * (i + 0.5) for y in range(n)]
+        bars = ax.barh(pos, vals, height=h, color=COLORS[i % len(COLORS)], label=name)
+        for b, v in zip(bars, vals):
+            ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=6.5)
+        top = max([top, *vals])
+    return top
+
+
+def _style(ax: Any, wrapped: list[str], top: float, *, title: str, xlabel: str, percent: bool,
+           decimal_comma: bool, legend: bool) -> None:
+    ax.set_yticks(list(range(len(wrapped))))
     ax.set_yticklabels(wrapped, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, (top or 1) * 1.15 if not percent else max(100, (top or 1) * 1.1))
@@ -81,36 +114,29 @@ def bar_chart(path: str | Path, categories: Sequence[str], series: dict[str, Seq
         ax.set_xlabel(xlabel, fontsize=9)
     if title:
         ax.set_title(_wrap(title, 80), fontsize=10, loc="left")
-    if len(names) > 1:
+    if legend:
         ax.legend(fontsize=8, frameon=False, loc="lower right")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=path.suffix.lower()[1:])
-    plt.close(fig)
-    return path
 
 
 # ----------------------------------------------------------------------------- one chart per tally
 
 def presence_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
     """Percent of documents per code; one bar per group when grouped."""
-    from qualcode.tally.core import group_label, percent
     cats = [t["label"] for t in result.totals]
     if result.by:
         series = {}
         for g in result.groups:
             name = f"{group_label(g['group'], lang)} (n={g['of']})"
             cells = {r["code"]: r for r in result.rows if r["group"] == g["group"]}
-            series[name] = [percent(cells[t["code"]]["documents"], cells[t["code"]]["of"], 0) or 0 for t in result.totals]
+            series[name] = [percent_of(cells[t["code"]]["documents"], cells[t["code"]]["of"], 0) or 0 for t in result.totals]
     else:
         n = result.totals[0]["of"] if result.totals else 0
-        series = {f"n={n}": [percent(t["documents"], t["of"], 0) or 0 for t in result.totals]}
+        series = {f"n={n}": [percent_of(t["documents"], t["of"], 0) or 0 for t in result.totals]}
     xlabel = "Andel dokument (%)" if lang == "sv" else "Share of documents (%)"
     return bar_chart(path, cats, series, title=title, xlabel=xlabel, percent=True, decimal_comma=lang == "sv")
 
 
 def mentions_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
-    from qualcode.tally.core import group_label
     if result.by:
         order = []
         for r in result.rows:
@@ -129,7 +155,6 @@ def mentions_chart(result, path: str | Path, lang: str = "sv", title: str = "") 
 
 def choice_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
     """Areas in plan order; with several alternatives, stacked so the bar is the combined total."""
-    from qualcode.tally.core import row_title
     first = result.tables[0]["rows"] if result.tables else []
     cats = [row_title(r) for r in first]
     alt = "alternativ" if lang == "sv" else "alternative"

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from qualcode.tally import core as T
+from qualcode import tally as T
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 

@@ -69,7 +69,7 @@ def models_before(project: Any, incremental: bool, tokenizing: bool) -> tuple[st
     """
     if project.conn.execute("SELECT 1 FROM models LIMIT 1").fetchone() is None:
         return None
-    from qualcode.suggest.model.learn import MODEL_STATE, models_fingerprint
+    from qualcode.suggest.model.predict import MODEL_STATE, models_fingerprint
     fingerprint = models_fingerprint(project)
     row = project.conn.execute("SELECT fingerprint FROM suggest_state WHERE field = ? AND code = ?",
                                MODEL_STATE).fetchone()

@@ -22,7 +22,7 @@ class ModelSource:
     def run(self, ctx: RunContext) -> None:
         if self.models is None:
             return
-        from qualcode.suggest.model.learn import MODEL_STATE, model_suggestions  # scikit-learn: only when a model exists
+        from qualcode.suggest.model.predict import MODEL_STATE, model_suggestions  # only when a model exists
         fingerprint, current = self.models
         if not current:
             m = model_suggestions(ctx.project, docs=ctx.wanted_docs, codes=ctx.wanted_codes)
