@@ -14,10 +14,16 @@ from rich.console import Console
 from sklearn.metrics import cohen_kappa_score
 
 from qualcode import Project, QualcodeError
-from qualcode.review.agreement import (adopt_agreements, agreement, krippendorff_alpha, machine_agreement,
-                                presence_units)
+from qualcode.review.agreement import (
+    adopt_agreements,
+    agreement,
+    krippendorff_alpha,
+    machine_agreement,
+    presence_units,
+)
 from qualcode.review.decisions import current_verdict, record
-from qualcode.review.session import ReconcileSession, ScriptedKeys
+from qualcode.review.keys import ScriptedKeys
+from qualcode.review.reconcile import ReconcileSession
 
 from .test_decisions import standard
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from qualcode import Project, QualcodeError
-from qualcode.review.decisions import (Filter, accept_above, code_segment, current_verdict, export_sheet,
-                                import_decisions, pending, record)
+from qualcode.review.decisions import code_segment, current_verdict, record
+from qualcode.review.queue import Filter, accept_above, pending
+from qualcode.review.sheet_import import import_decisions
+from qualcode.review.sheets import export_sheet
 
 NOTES = {
     "i01": ("vt2017", "medarbetare", "Vi har fått en administratör. Det har gjort stor skillnad för oss. "
@@ -115,7 +117,7 @@ def test_bulk_accept_records_origin_bulk(project: Project, tmp_path: Path, cli) 
 
 def test_code_by_hand_and_uncoded(project: Project, tmp_path: Path, cli) -> None:
     segs = standard(project, tmp_path)
-    from qualcode.review.decisions import uncoded_segments
+    from qualcode.review.queue import uncoded_segments
     before = {s["segment"] for s in uncoded_segments(project, "anna")}
     assert segs["i03"][2] in before  # "Arbetsbelastningen är hög." has no suggestion
     r = cli("code", str(segs["i03"][2]), "arbetsbelastning", "--coder", "anna")
@@ -308,7 +310,7 @@ def test_csv_sheet_round_trip_and_all(project: Project, tmp_path: Path, cli) -> 
 
 
 def test_detail_shows_evidence_context_and_attributes(project: Project, tmp_path: Path) -> None:
-    from qualcode.review.decisions import detail
+    from qualcode.review.queue import detail
     standard(project, tmp_path)
     items = {(it.doc, it.code): it for it in pending(project, "anna")}
     d = detail(project, items[("i01", "lokaler")], "anna")

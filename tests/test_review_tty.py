@@ -22,8 +22,11 @@ import pytest
 from rich.console import Console
 
 from qualcode import Project
-from qualcode.review.decisions import current_verdict, pending
-from qualcode.review.session import ENTER, Review, ScriptedKeys, UncodedWalk
+from qualcode.review.decisions import current_verdict
+from qualcode.review.keys import ENTER, ScriptedKeys
+from qualcode.review.queue import Filter, pending
+from qualcode.review.session import Review
+from qualcode.review.uncoded import UncodedWalk
 
 from .test_decisions import standard
 
@@ -123,7 +126,6 @@ def test_quit_and_resume_where_it_stopped(project: Project, tmp_path: Path) -> N
 
 
 def test_filters_order_and_uncoded_walk(project: Project, tmp_path: Path) -> None:
-    from qualcode.review.decisions import Filter
     segs = standard(project, tmp_path)
     stats, _ = run(project, "yyyyyy", filt=Filter.make(where={"round": "ht2018"}))
     assert stats.accepted == 2 and set(state(project)) == {(segs["i03"][0], "adm_stod_handlaggare"),

@@ -21,16 +21,10 @@ from qualcode.review.agreement import (
     parse_coders,
 )
 from qualcode.review.agreement import agreement as agreement_stats
-from qualcode.review.decisions import (
-    ORDERS,
-    Filter,
-    accept_above,
-    check_coder,
-    code_segment,
-    export_sheet,
-    import_decisions,
-    pending,
-)
+from qualcode.review.decisions import check_coder, code_segment
+from qualcode.review.queue import ORDERS, Filter, accept_above, pending
+from qualcode.review.sheet_import import import_decisions
+from qualcode.review.sheets import export_sheet
 
 CODER_ENV = "QUALCODE_CODER"
 
@@ -52,6 +46,8 @@ def coder_option(required: bool = True):
 
 
 def _filter(state: State, codes, group, doc, field_, where) -> Filter:
+    from qualcode.suggest.model.storage import check_models
+    check_models(state.project)  # a project file with a pickled model is refused before anything runs
     filt = Filter.make(codes=codes, group=group, doc=doc, field=field_, where=parse_where(where))
     filt.check(state.project)
     return filt
@@ -73,7 +69,8 @@ def review(ctx: click.Context, state: State, coder: str | None, codes, group, do
     """
     if ctx.invoked_subcommand is not None:
         return
-    from qualcode.review.session import Review, UncodedWalk
+    from qualcode.review.session import Review
+    from qualcode.review.uncoded import UncodedWalk
     coder = check_coder(coder)
     filt = _filter(state, codes, group, doc, field_, where)
     keys = _keys()
@@ -89,7 +86,7 @@ class _Keys:
     """The terminal's key reader as a context manager (cbreak on, restored on exit)."""
 
     def __init__(self) -> None:
-        from qualcode.review.session import default_keys
+        from qualcode.review.keys import default_keys
         self.reader = default_keys()
 
     def __enter__(self) -> "_Keys":
@@ -235,7 +232,7 @@ def agreement(state: State, coders: str | None, machine: bool, coder: str | None
 @pass_state
 def reconcile(state: State, coders: str, as_coder: str, group: str | None) -> None:
     """Settle the coders' disagreements one key at a time into a consensus coder (agreements copied)."""
-    from qualcode.review.session import ReconcileSession
+    from qualcode.review.reconcile import ReconcileSession
     names = parse_coders(coders)
     adopted = adopt_agreements(state.project, names, as_coder, group=group)
     click.echo(f"{adopted} agreed decisions copied to {as_coder}")

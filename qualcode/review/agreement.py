@@ -35,8 +35,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from qualcode.review.decisions import CODED, Filter, check_coder
 from qualcode.errors import QualcodeError
+from qualcode.review.decisions import CODED, check_coder, current_verdict, record
+from qualcode.review.queue import Filter
 
 UNITS = ("segment", "document")
 SCALES = ("presence", "nominal")
@@ -342,7 +343,6 @@ def adopt_agreements(project: Any, coders: list[str], as_coder: str, *, group: s
 
     Units the consensus coder already decided are left alone, so this is safe to rerun.
     """
-    from qualcode.review.decisions import current_verdict, record
     as_coder = check_coder(as_coder)
     if as_coder in coders:
         raise QualcodeError(f"--as {as_coder!r} must be a new name, not one of the coders compared")

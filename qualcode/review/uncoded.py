@@ -1,0 +1,149 @@
+"""The uncoded walk (``review --uncoded``): segments the machine found nothing in, to code what
+it missed with ``a`` (s/n/Enter next, u undo, ? help, q quit).
+
+Where a coder's walk stands is kept in ``meta`` under ``uncoded_cursor:<coder>`` as the
+(doc, field, position) of the segment on screen; ``cursors`` reads them for other steps
+(the learned model counts walked segments as reviewed negatives).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from qualcode.review.claims import Claims
+from qualcode.review.keys import ENTER
+from qualcode.review.queue import (
+    Filter,
+    attributes,
+    load_cursor,
+    rotate,
+    save_cursor,
+    segment_context,
+    uncoded_segments,
+)
+from qualcode.review.screen import TAKEN, Screen
+from qualcode.review.undo import UndoHistory
+
+CURSOR_PREFIX = "uncoded_cursor:"
+KEYS_LINE = ("[b]a[/b] lägg till kod · [b]s[/b]/[b]n[/b]/Enter nästa · [b]u[/b] ångra · "
+             "[b]?[/b] hjälp · [b]q[/b] avsluta")
+
+
+def cursors(conn: sqlite3.Connection) -> dict[str, tuple[str, str, int]]:
+    """Where each coder's uncoded walk stands: coder -> (doc, field, position) of the segment on
+    screen when it last moved. Segments before it in (doc, field, position) order were walked
+    past; unreadable entries are left out."""
+    out: dict[str, tuple[str, str, int]] = {}
+    for key, raw in conn.execute("SELECT key, value FROM meta WHERE key LIKE ?", (CURSOR_PREFIX + "%",)):
+        try:
+            doc, fld, pos = json.loads(raw)
+        except (ValueError, TypeError):
+            continue
+        out[key[len(CURSOR_PREFIX):]] = (str(doc), str(fld), int(pos))
+    return out
+
+
+class UncodedWalk:
+    """Walk segments the machine found nothing in; code what it missed with ``a``."""
+
+    def __init__(self, project: Any, coder: str, *, filt: Filter | None = None, keys: Any = None,
+                 console: Console | None = None) -> None:
+        self.screen = Screen(project, coder, keys, console)
+        self.project = project
+        self.coder = self.screen.coder
+        self.filt = filt or Filter()
+        self.cursor_name = CURSOR_PREFIX + self.coder
+        self.added: list[tuple[int, str]] = []
+        self.claims = Claims(project, self.coder)
+        self.history = UndoHistory(project, self.coder, "uncoded_undo", origin="manual", claims=self.claims)
+        self.queue: list[tuple[dict[str, Any], list[Any]]] = []
+
+    def run(self) -> int:
+        segs = uncoded_segments(self.project, self.coder, self.filt)
+        keys = [[s["doc"], s["field"], s["position"]] for s in segs]
+        self.queue = rotate(list(zip(segs, keys)), keys, load_cursor(self.project, self.cursor_name))
+        self.project.conn.execute("PRAGMA synchronous=FULL")
+        try:
+            self._loop()
+        except EOFError:
+            pass
+        finally:
+            self.claims.release()
+        self.screen.console.print(f"Sparat. {len(self.added)} koder tillagda.")
+        return len(self.added)
+
+    def _loop(self) -> None:
+        i, message = 0, ""
+        while True:
+            i = self._next_open(i)
+            if i >= len(self.queue):
+                return
+            seg = self.queue[i][0]
+            coded = self._draw(i, seg, message)
+            k = self.screen.key()
+            message = ""
+            if k in ("a", "A"):
+                message = self._add(i, seg, coded)
+            elif k in ("s", "S", "n", "N", ENTER):
+                self.history.mark("skip", i)
+                i += 1
+            elif k in ("u", "U"):
+                i, message = self._undo(i)
+            elif k == "?":
+                self.screen.wait_help()
+            elif k in ("q", "Q"):
+                return
+
+    def _next_open(self, i: int) -> int:
+        """The next segment no other session of the coder has on screen, claimed with the cursor."""
+        while i < len(self.queue):
+            seg, key = self.queue[i]
+            with self.project.transaction():
+                if self.claims.claim(seg["segment"]):
+                    save_cursor(self.project, self.cursor_name, key)
+                    return i
+            i += 1
+        return i
+
+    def _draw(self, i: int, seg: dict[str, Any], message: str) -> list[str]:
+        """Show the segment; returns the codes the coder holds on it."""
+        c = self.screen.console
+        before, after = segment_context(self.project.conn, seg["segment"])
+        c.clear()
+        c.print(Text.assemble(("Okodade segment", "bold"), f" · kodare {self.coder} · {i + 1}/{len(self.queue)} · "
+                              f"tillagda {len(self.added)}"))
+        c.print(self.screen.segment_panel(seg["segment"], seg["doc"], seg["field"], seg["text"], None,
+                                          before, after, attributes(self.project.conn, seg["doc"])))
+        coded = [r[0] for r in self.project.conn.execute(
+            "SELECT code FROM codings WHERE segment = ? AND coder = ?", (seg["segment"], self.coder))]
+        if coded:
+            c.print(f"[b]Kodat här:[/b] {', '.join(coded)}")
+        if message:
+            c.print(message)
+        c.print(KEYS_LINE)
+        return coded
+
+    def _add(self, i: int, seg: dict[str, Any], coded: list[str]) -> str:
+        new = self.screen.pick_code(self.screen.field_group(seg["field"]), "Lägg till kod …")
+        if new is None or new in coded:
+            return ""
+        if self.history.record("add", i, [(seg["segment"], new, "add")]) is None:
+            return TAKEN
+        self.added.append((seg["segment"], new))
+        return f"[green]lade till {new}[/green]"
+
+    def _undo(self, i: int) -> tuple[int, str]:
+        step = self.history.peek()
+        if step is None:
+            return i, "[dim]inget att ångra[/dim]"
+        if self.history.undo() is None:
+            return i, TAKEN
+        for segment, code, _ in step.before:
+            if (segment, code) in self.added:
+                self.added.remove((segment, code))
+        return (i if step.index is None else step.index), "[yellow]ångrat[/yellow]"
