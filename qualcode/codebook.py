@@ -17,10 +17,15 @@ from typing import Any, Iterable
 import yaml
 
 from qualcode.errors import QualcodeError
+from qualcode.ingest.text_files import read_text
+from qualcode.matcher_check import check_matcher
+from qualcode.safe_regex import check_regex
+from qualcode.safe_yaml import BaseLoader, load_yaml
 
 PATTERN_KINDS = ("lemma", "part", "phrase", "regex", "matcher")
 AREA_GROUP = "fokusomrade"
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+WORD_RE = re.compile(r"[\wåäöÅÄÖéÉ]+")  # a lemma, part or phrase must hold a word (as the rules split them)
 
 
 @dataclass(frozen=True)
@@ -135,18 +140,18 @@ class Codebook:
 
 # ----------------------------------------------------------------------------- loading
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser when libyaml is there
-    """A safe loader that remembers the line of every mapping and refuses duplicate keys."""
+CODE_KEYS = ("id", "label", "group", "number", "short", "parent", "description", "includes", "excludes",
+             "aliases", "patterns", "exclude")
+TOP_KEYS = ("name", "language", "description", "version", "groups", "codes")
+PATTERN_OPTIONS = ("weight", "near", "unless")
+
+
+class _LineLoader(BaseLoader):
+    """A safe loader that remembers the line of every mapping (``safe_yaml`` has refused
+    duplicate and non-string keys before it runs)."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark)
-        seen[key] = key_node.start_mark.line
     mapping = loader.construct_mapping(node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -161,26 +166,13 @@ def content_version(content: str) -> str:
 
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook file; raise QualcodeError naming file and line."""
-    p = Path(path)
-    try:
-        content = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise QualcodeError("codebook file not found", where=str(p)) from None
-    except UnicodeDecodeError as e:
-        raise QualcodeError(f"codebook is not UTF-8 ({e.reason} at byte {e.start})", where=str(p)) from None
-    return parse_codebook(content, str(p))
+    return parse_codebook(read_text(path), str(path))
 
 
 def parse_codebook(content: str, where: str = "<codebook>") -> Codebook:
-    try:
-        data = yaml.load(content, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 0
-        problem = e.problem or str(e)
-        raise QualcodeError(f"YAML error: {problem}", where=f"{where}:{line}") from None
-    except yaml.YAMLError as e:
-        raise QualcodeError(f"YAML error: {e}", where=where) from None
+    """Validate everything ``suggest`` will rely on, so that a codebook this accepts never fails
+    later (``codebook validate`` and ``suggest`` both come through here)."""
+    data = load_yaml(content, where, loader=_LineLoader)
     return _build(data, content, where)
 
 
@@ -188,18 +180,59 @@ def _fail(where: str, line: int, message: str) -> QualcodeError:
     return QualcodeError(message, where=f"{where}:{line}")
 
 
-def _text(d: dict, key: str) -> str:
+def _text(d: dict, key: str, where: str, owner: str = "") -> str:
+    """A text field: a string (or a number written bare); a list or mapping is an error."""
     v = d.get(key, "")
-    return "" if v is None else str(v).strip()
+    if v is None:
+        return ""
+    if isinstance(v, (dict, list)):
+        raise _fail(where, d.get("__line__", 1), f"{owner}{key} must be text, not a {_kind(v)}")
+    return str(v).strip()
+
+
+def _kind(v: Any) -> str:
+    return "mapping" if isinstance(v, dict) else "list" if isinstance(v, list) else type(v).__name__
+
+
+def _unknown_keys(d: dict, known: tuple[str, ...], where: str, owner: str) -> None:
+    unknown = [k for k in d if k not in known and k != "__line__"]
+    if unknown:
+        raise _fail(where, d.get("__line__", 1), f"{owner}unknown key {', '.join(map(repr, unknown))} "
+                    f"(known: {', '.join(known)})")
 
 
 def _build(data: Any, content: str, where: str) -> Codebook:
     if not isinstance(data, dict):
         raise _fail(where, 1, "a codebook must be a mapping with 'codes:'")
+    _unknown_keys(data, TOP_KEYS, where, "")
     codes_raw = data.get("codes")
     if not isinstance(codes_raw, list) or not codes_raw:
         raise _fail(where, data.get("__line__", 1), "the codebook has no 'codes:' list")
+    groups = _groups(data, where)
+    codes: list[Code] = []
+    seen: dict[str, int] = {}
+    numbers: dict[tuple[str, int], int] = {}
+    for raw in codes_raw:
+        if not isinstance(raw, dict):
+            raise _fail(where, data.get("__line__", 1), f"each code must be a mapping, got {_kind(raw)} {raw!r:.60}")
+        code = _code(raw, where, groups)
+        if code.id in seen:
+            raise _fail(where, code.line, f"duplicate code id {code.id!r} (first on line {seen[code.id]})")
+        seen[code.id] = code.line
+        if code.number is not None:
+            if (code.group, code.number) in numbers:
+                raise _fail(where, code.line, f"code {code.id!r}: number {code.number} already used on line "
+                            f"{numbers[code.group, code.number]}")
+            numbers[code.group, code.number] = code.line
+        groups.setdefault(code.group, Group(code.group, code.group))
+        codes.append(code)
+    _check_parents(codes, where)
+    name = _text(data, "name", where) or Path(where.split(":")[0]).stem
+    return Codebook(name=name, groups=groups, codes=codes, version=content_version(content),
+                    path=where, content=content)
 
+
+def _groups(data: dict, where: str) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     groups_raw = data.get("groups") or {}
     if not isinstance(groups_raw, dict):
@@ -207,63 +240,73 @@ def _build(data: Any, content: str, where: str) -> Codebook:
     for gid, g in groups_raw.items():
         if gid == "__line__":
             continue
-        g = g if isinstance(g, dict) else {"label": str(g)}
+        if isinstance(g, list):
+            raise _fail(where, groups_raw.get("__line__", 1), f"group {gid!r} must be a mapping or a label, not a list")
+        g = g if isinstance(g, dict) else {"label": "" if g is None else str(g)}
+        owner = f"group {gid!r}: "
+        _unknown_keys(g, ("label", "description", "fields"), where, owner)
         fields = g.get("fields") or []
         if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-            raise _fail(where, g.get("__line__", 1), f"group {gid!r}: fields must be a list of column names")
-        groups[gid] = Group(gid, _text(g, "label") or gid, _text(g, "description"), tuple(fields))
+            raise _fail(where, g.get("__line__", 1), f"{owner}fields must be a list of column names")
+        groups[gid] = Group(gid, _text(g, "label", where, owner) or gid, _text(g, "description", where, owner),
+                            tuple(fields))
+    return groups
 
-    codes: list[Code] = []
-    seen: dict[str, int] = {}
-    numbers: dict[tuple[str, int], int] = {}
-    for raw in codes_raw:
-        if not isinstance(raw, dict):
-            raise _fail(where, data.get("__line__", 1), f"each code must be a mapping, got {raw!r}")
-        line = raw.get("__line__", 0)
-        cid = raw.get("id")
-        if not isinstance(cid, str) or not _ID_RE.match(cid):
-            raise _fail(where, line, f"code id {cid!r} must be a slug: lower-case letters, digits, _")
-        if cid in seen:
-            raise _fail(where, line, f"duplicate code id {cid!r} (first on line {seen[cid]})")
-        seen[cid] = line
-        label = _text(raw, "label")
-        if not label:
-            raise _fail(where, line, f"code {cid!r} has no label")
-        group = _text(raw, "group")
-        if not group:
-            raise _fail(where, line, f"code {cid!r} has no group")
-        if groups and group not in groups:
-            raise _fail(where, line, f"code {cid!r} names unknown group {group!r} (known: {', '.join(groups)})")
-        groups.setdefault(group, Group(group, group))
-        number = raw.get("number")
-        if number is not None:
-            if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 99:
-                raise _fail(where, line, f"code {cid!r}: number {number!r} out of range 1-99")
-            if group == AREA_GROUP and number > 14:
-                raise _fail(where, line, f"code {cid!r}: focus-area number {number} out of range 1-14")
-            if (group, number) in numbers:
-                raise _fail(where, line, f"code {cid!r}: number {number} already used on line {numbers[group, number]}")
-            numbers[group, number] = line
-        aliases = raw.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
-            raise _fail(where, line, f"code {cid!r}: aliases must be a list of strings")
-        codes.append(Code(
-            id=cid, label=label, group=group, number=number,
-            short=_text(raw, "short") or label[0].lower() + label[1:],
-            parent=raw.get("parent"),
-            description=" ".join(_text(raw, "description").split()),
-            includes=_text(raw, "includes"), excludes=_text(raw, "excludes"),
-            aliases=tuple(str(a) for a in aliases),
-            patterns=tuple(_patterns(raw.get("patterns"), cid, line, where)),
-            exclude=tuple(_patterns(raw.get("exclude"), cid, line, where)),
-            line=line,
-        ))
+
+def _code(raw: dict, where: str, groups: dict[str, Group]) -> Code:
+    line = raw.get("__line__", 0)
+    cid = raw.get("id")
+    if not isinstance(cid, str) or not _ID_RE.fullmatch(cid):
+        raise _fail(where, line, f"code id {cid!r:.60} must be a slug: lower-case letters, digits, _")
+    owner = f"code {cid!r}: "
+    _unknown_keys(raw, CODE_KEYS, where, owner)
+    label = _text(raw, "label", where, owner)
+    if not label:
+        raise _fail(where, line, f"code {cid!r} has no label")
+    group = _text(raw, "group", where, owner)
+    if not group:
+        raise _fail(where, line, f"code {cid!r} has no group")
+    if groups and group not in groups:
+        raise _fail(where, line, f"code {cid!r} names unknown group {group!r} (known: {', '.join(groups)})")
+    number = raw.get("number")
+    if number is not None:
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 99:
+            raise _fail(where, line, f"code {cid!r}: number {number!r:.40} out of range 1-99")
+        if group == AREA_GROUP and number > 14:
+            raise _fail(where, line, f"code {cid!r}: focus-area number {number} out of range 1-14")
+    parent = raw.get("parent")
+    if parent is not None and not isinstance(parent, str):
+        raise _fail(where, line, f"code {cid!r}: parent must be one code id, not a {_kind(parent)}")
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) and not isinstance(a, bool)
+                                                for a in aliases):
+        raise _fail(where, line, f"code {cid!r}: aliases must be a list of strings")
+    return Code(
+        id=cid, label=label, group=group, number=number,
+        short=_text(raw, "short", where, owner) or label[0].lower() + label[1:],
+        parent=parent.strip() if parent is not None else None,
+        description=" ".join(_text(raw, "description", where, owner).split()),
+        includes=_text(raw, "includes", where, owner), excludes=_text(raw, "excludes", where, owner),
+        aliases=tuple(str(a) for a in aliases),
+        patterns=tuple(_patterns(raw.get("patterns"), cid, line, where)),
+        exclude=tuple(_patterns(raw.get("exclude"), cid, line, where)),
+        line=line,
+    )
+
+
+def _check_parents(codes: list[Code], where: str) -> None:
+    by_id = {c.id: c for c in codes}
     for c in codes:
-        if c.parent is not None and c.parent not in seen:
+        if c.parent is None:
+            continue
+        if c.parent not in by_id:
             raise _fail(where, c.line, f"code {c.id!r} names unknown parent {c.parent!r}")
-    name = _text(data, "name") or Path(where.split(":")[0]).stem
-    return Codebook(name=name, groups=groups, codes=codes, version=content_version(content),
-                    path=where, content=content)
+        chain, p = {c.id}, by_id[c.parent]
+        while p is not None:
+            if p.id in chain:
+                raise _fail(where, c.line, f"code {c.id!r}: its parents loop back to {p.id!r}")
+            chain.add(p.id)
+            p = by_id.get(p.parent) if p.parent else None
 
 
 def _patterns(raw: Any, cid: str, line: int, where: str) -> Iterable[Pattern]:
@@ -275,39 +318,43 @@ def _patterns(raw: Any, cid: str, line: int, where: str) -> Iterable[Pattern]:
         if isinstance(p, str):  # shorthand: a bare word is a lemma pattern
             p = {"lemma": p, "__line__": line}
         if not isinstance(p, dict):
-            raise _fail(where, line, f"code {cid!r}: bad pattern {p!r}")
+            raise _fail(where, line, f"code {cid!r}: bad pattern {p!r:.60}")
         pline = p.get("__line__", line)
         kinds = [k for k in PATTERN_KINDS if k in p]
-        unknown = [k for k in p if k not in PATTERN_KINDS and k not in ("weight", "near", "unless", "__line__")]
+        unknown = [k for k in p if k not in PATTERN_KINDS and k not in PATTERN_OPTIONS and k != "__line__"]
         if len(kinds) != 1 or unknown:
             raise _fail(where, pline, f"code {cid!r}: bad pattern: give exactly one of "
                         f"{', '.join(PATTERN_KINDS)} (plus weight, near, unless); got {', '.join(k for k in p if k != '__line__')}")
         kind = kinds[0]
-        value = p[kind]
-        if kind == "matcher":
-            if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
-                raise _fail(where, pline, f"code {cid!r}: bad pattern: matcher must be a list of token mappings")
-            value = _without_lines(value)
-        else:
-            if not isinstance(value, str) or not value.strip():
-                raise _fail(where, pline, f"code {cid!r}: bad pattern: {kind} must be a non-empty string")
-            value = value.strip()
-            if kind == "regex":
-                try:
-                    re.compile(value)
-                except re.error as e:
-                    raise _fail(where, pline, f"code {cid!r}: bad pattern: invalid regex {value!r} ({e})") from None
-            else:
-                value = value.lower()
+        value = _pattern_value(kind, p[kind], f"{where}:{pline}", f"code {cid!r}: bad pattern: ")
         weight = p.get("weight", 0.8)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1:
-            raise _fail(where, pline, f"code {cid!r}: bad pattern: weight {weight!r} must be in (0, 1]")
+            raise _fail(where, pline, f"code {cid!r}: bad pattern: weight {weight!r:.40} must be in (0, 1]")
         near, unless = p.get("near", []), p.get("unless", [])
         for name, lst in (("near", near), ("unless", unless)):
-            if not isinstance(lst, list) or not all(isinstance(x, str) for x in lst):
+            if not isinstance(lst, list) or not all(isinstance(x, str) and x.strip() for x in lst):
                 raise _fail(where, pline, f"code {cid!r}: bad pattern: {name} must be a list of words")
         yield Pattern(kind, value, float(weight), tuple(w.lower() for w in near),
                       tuple(w.lower() for w in unless), pline)
+
+
+def _pattern_value(kind: str, value: Any, where: str, owner: str) -> Any:
+    """The pattern's value as the rules will use it, after the checks the rules would fail on."""
+    if kind == "matcher":
+        if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
+            raise QualcodeError(f"{owner}matcher must be a list of token mappings", where=where)
+        tokens = _without_lines(value)
+        check_matcher(tokens, where, owner)
+        return tokens
+    if not isinstance(value, str) or not value.strip():
+        raise QualcodeError(f"{owner}{kind} must be a non-empty string", where=where)
+    value = value.strip()
+    if kind == "regex":
+        check_regex(value, where, owner)
+        return value
+    if not WORD_RE.search(value):
+        raise QualcodeError(f"{owner}{kind} {value!r:.60} has no words", where=where)
+    return value.lower()
 
 
 def _without_lines(obj: Any) -> Any:

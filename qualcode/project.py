@@ -9,7 +9,10 @@ The CLI is a thin layer over this class; scripts and notebooks use it directly::
 
 from __future__ import annotations
 
+import difflib
+import importlib.metadata
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +24,10 @@ from qualcode.store.db import connect, now, transaction
 
 DEFAULT_PROJECT = "qualcode.db"
 DEFAULT_CODEBOOK = Path("codebooks") / "handlingsplan.yaml"
+# what the project setting nlp_model may name besides a folder: loading a package imports it
+TRAINED_PIPELINE = re.compile(r"sv_core_news_[a-z]+")
+SURVEY_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
+NOTES_SUFFIXES = (".md", ".docx")
 
 
 def default_project_path() -> str:
@@ -30,9 +37,10 @@ def default_project_path() -> str:
 class Project:
     """An open project file. Cheap to create; holds one SQLite connection."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str, notices: list[str] | None = None) -> None:
         self.conn = conn
         self.path = path
+        self.notices = notices or []    # repairs made on opening, one line each
         self._codebook: Codebook | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -55,8 +63,12 @@ class Project:
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> "Project":
+        """Open a project file; one that is not a qualcode project, or that holds a trigger,
+        view or table qualcode did not create, is refused and left untouched."""
         path = str(path or default_project_path())
-        return cls(connect(path), path)
+        notices: list[str] = []
+        conn = connect(path, notices=notices)
+        return cls(conn, path, notices)
 
     def close(self) -> None:
         self.conn.close()
@@ -80,6 +92,15 @@ class Project:
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def nlp_model(self) -> str | None:
+        """The spaCy pipeline the project names (setting ``nlp_model``), if any. Loading a package
+        imports it, so a name read from the file is honoured only when it is an installed
+        ``sv_core_news_*`` package or a folder holding a saved pipeline."""
+        value = self.meta("nlp_model")
+        if value:
+            check_pipeline_setting(value)
+        return value or None
 
     # ------------------------------------------------------------------ codebook
     @property
@@ -130,21 +151,36 @@ class Project:
         self._codebook = cb
 
     # ------------------------------------------------------------------ importing
-    def import_notes(self, folder: str | Path, *, constants: dict[str, str] | None = None,
-                     progress: Any = None) -> "ImportReport":
-        from qualcode.ingest.notes import read_notes
-        return self._import(read_notes(folder, constants=constants, progress=progress))
+    def import_notes(self, folder: str | Path, *, constants: dict[str, str] | None = None, progress: Any = None,
+                     confirm: bool = False, dry_run: bool = False) -> "ImportReport":
+        """Import notes; see ``write_import`` for ``confirm`` and ``dry_run``."""
+        return self._import(self.read_notes(folder, constants=constants, progress=progress), confirm, dry_run)
 
-    def import_survey(self, file: str | Path, *, id_column: str, attributes: list[str] | None = None,
-                      texts: list[str] | None = None, choices: list[str] | None = None,
-                      sheet: str | None = None, missing_values: tuple[str, ...] = ("#NULL!",),
-                      choice_group: str = "fokusomrade", field_groups: dict[str, str] | None = None,
-                      constants: dict[str, str] | None = None, progress: Any = None) -> "ImportReport":
+    def import_survey(self, file: str | Path, *, id_column: str, confirm: bool = False, dry_run: bool = False,
+                      **options: Any) -> "ImportReport":
+        """Import a survey export (options: see ``read_survey``); see ``write_import`` for
+        ``confirm`` and ``dry_run``."""
+        return self._import(self.read_survey(file, id_column=id_column, **options), confirm, dry_run)
+
+    def read_notes(self, folder: str | Path, *, constants: dict[str, str] | None = None,
+                   progress: Any = None) -> "ImportBatch":
+        from qualcode.ingest.notes import read_notes
+        path = Path(folder)
+        if path.is_file() and path.suffix.lower() in SURVEY_SUFFIXES:
+            raise QualcodeError(f"{folder} looks like a survey export; use 'qualcode import survey'")
+        return read_notes(folder, constants=constants, progress=progress)
+
+    def read_survey(self, file: str | Path, *, id_column: str, attributes: list[str] | None = None,
+                    texts: list[str] | None = None, choices: list[str] | None = None,
+                    sheet: str | None = None, missing_values: tuple[str, ...] = ("#NULL!",),
+                    choice_group: str = "fokusomrade", field_groups: dict[str, str] | None = None,
+                    constants: dict[str, str] | None = None, progress: Any = None) -> "ImportBatch":
         """One document per row. ``field_groups`` binds an open-answer column to the code group
         of its question (``fraga_2a`` → ``fraga2a``), so suggestions there come from that group;
         ``constants`` gives every row the same attribute (``enkat=ht2018``), so that surveys
         imported into one project can be told apart in tallies."""
         from qualcode.ingest.survey import read_survey
+        _refuse_notes_as_survey(Path(file))
         field_groups = field_groups or {}
         bindings = list(field_groups.items()) + ([("of the choice columns", choice_group)] if choices else [])
         for col, group in bindings:
@@ -154,24 +190,82 @@ class Project:
         stray = [c for c in field_groups if c not in (texts or [])]
         if stray:
             raise QualcodeError(f"a code group is given for {', '.join(stray)}, which is not a --text column")
-        batch = read_survey(file, id_column=id_column, attributes=attributes or [], texts=texts or [],
-                            choices=choices or [], sheet=sheet, missing_values=missing_values,
-                            choice_group=choice_group, field_groups=field_groups, constants=constants,
-                            progress=progress)
-        return self._import(batch)
+        return read_survey(file, id_column=id_column, attributes=attributes or [], texts=texts or [],
+                           choices=choices or [], sheet=sheet, missing_values=missing_values,
+                           choice_group=choice_group, field_groups=field_groups, constants=constants,
+                           progress=progress)
 
-    def _import(self, batch: "ImportBatch") -> "ImportReport":
+    def plan_import(self, batch: "ImportBatch") -> "ImportReport":
+        """What importing ``batch`` would change, without writing (``needs_confirmation``, ``warnings``)."""
+        from qualcode.ingest.write import plan_batch
+        return plan_batch(self.conn, batch)
+
+    def write_import(self, batch: "ImportBatch", *, confirm: bool = False) -> "ImportReport":
+        """Write a batch in one transaction. An import that would retire segments carrying
+        decisions, replace documents imported from another file or change a document's kind
+        raises ConfirmationNeeded (a QualcodeError holding the plan) and writes nothing unless
+        ``confirm``."""
         from qualcode.ingest.write import write_batch
         with self.transaction():
-            return write_batch(self.conn, batch)
+            return write_batch(self.conn, batch, confirm=confirm)
+
+    def _import(self, batch: "ImportBatch", confirm: bool = False, dry_run: bool = False) -> "ImportReport":
+        return self.plan_import(batch) if dry_run else self.write_import(batch, confirm=confirm)
+
+    def remove_documents(self, ids: list[str], *, dry_run: bool = False) -> "RemovalReport":
+        """Take documents out: their segments are retired and leave tallies, review and
+        suggest; their decisions stay in the audit trail; ``restore_documents`` undoes it."""
+        from qualcode.ingest.write import remove_documents
+        self.check_documents(ids)
+        with self.transaction():
+            return remove_documents(self.conn, list(dict.fromkeys(ids)), dry_run=dry_run)
+
+    def restore_documents(self, ids: list[str]) -> "RemovalReport":
+        from qualcode.ingest.write import restore_documents
+        self.check_documents(ids)
+        with self.transaction():
+            return restore_documents(self.conn, list(dict.fromkeys(ids)))
+
+    def removed_documents(self) -> list[dict[str, Any]]:
+        """The documents taken out with ``remove_documents``, and when."""
+        return [dict(r) for r in self.conn.execute("SELECT doc, removed_at FROM removed_documents ORDER BY doc")]
+
+    # ------------------------------------------------------------------ filters
+    def check_where(self, where: dict[str, str] | None) -> None:
+        """Refuse an attribute or value no document has, naming those there are: a typo in a
+        filter would otherwise give an empty table that reads like a finding. An empty value
+        (blank or absent) and the key ``kind`` are allowed."""
+        c = self.conn
+        for name, value in (where or {}).items():
+            if name == "kind":
+                known = [r[0] for r in c.execute("SELECT DISTINCT kind FROM documents ORDER BY 1")]
+            elif c.execute("SELECT 1 FROM attributes WHERE name = ? LIMIT 1", (name,)).fetchone() is None:
+                names = [r[0] for r in c.execute("SELECT DISTINCT name FROM attributes ORDER BY 1")]
+                raise QualcodeError(f"unknown attribute {name!r} (attributes: {_listing(names, name)})")
+            elif value == "" or c.execute("SELECT 1 FROM attributes WHERE name = ? AND value = ? LIMIT 1",
+                                          (name, value)).fetchone():
+                continue    # an empty value means blank or absent
+            else:
+                known = [r[0] for r in c.execute("SELECT DISTINCT value FROM attributes WHERE name = ? "
+                                                 "AND value IS NOT NULL ORDER BY 1", (name,))]
+            if value not in known:
+                raise QualcodeError(f"no document has {name}={value!r} (values of {name}: {_listing(known, value)})")
+
+    def check_documents(self, ids: list[str] | None) -> None:
+        """Refuse a document id the project does not have, naming some it has."""
+        for doc in ids or []:
+            if self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+                known = [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
+                raise QualcodeError(f"unknown document {doc!r} (documents: {_listing(known, doc)})")
 
     # ------------------------------------------------------------------ reading
     def documents(self, kind: str | None = None, where: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        """Documents with their attributes, filtered by kind and attribute values."""
-        sql = "SELECT id, kind, source, content_hash FROM documents"
+        """Documents with their attributes, filtered by kind and attribute values (removed ones left out)."""
+        self.check_where(where)
+        sql = "SELECT id, kind, source, content_hash FROM documents WHERE id NOT IN (SELECT doc FROM removed_documents)"
         args: list[Any] = []
         if kind:
-            sql += " WHERE kind = ?"
+            sql += " AND kind = ?"
             args.append(kind)
         docs = [dict(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
         attrs: dict[str, dict[str, str]] = {}
@@ -180,17 +274,18 @@ class Project:
         out = []
         for d in docs:
             d["attributes"] = attrs.get(d["id"], {})
-            if where and any(d["attributes"].get(k) != v for k, v in where.items()):
+            if where and any((d["kind"] if k == "kind" else d["attributes"].get(k) or "") != v
+                             for k, v in where.items()):
                 continue
             out.append(d)
         return out
 
     def document(self, doc_id: str) -> dict[str, Any]:
+        self.check_documents([doc_id])
         row = self.conn.execute("SELECT id, kind, source, content_hash, text FROM documents WHERE id = ?",
                                 (doc_id,)).fetchone()
-        if row is None:
-            raise QualcodeError(f"unknown document {doc_id!r}")
         d = dict(row)
+        d["removed"] = self.conn.execute("SELECT 1 FROM removed_documents WHERE doc = ?", (doc_id,)).fetchone() is not None
         d["attributes"] = {r[0]: r[1] for r in self.conn.execute(
             "SELECT name, value FROM attributes WHERE doc = ? ORDER BY name", (doc_id,))}
         d["segments"] = self.segments(doc=doc_id)
@@ -223,7 +318,8 @@ class Project:
     def status(self) -> dict[str, Any]:
         """What is in the project: the numbers a user checks before and after each step."""
         c = self.conn
-        docs = dict(c.execute("SELECT kind, COUNT(*) FROM documents GROUP BY kind").fetchall())
+        docs = dict(c.execute("SELECT kind, COUNT(*) FROM documents WHERE id NOT IN "
+                              "(SELECT doc FROM removed_documents) GROUP BY kind").fetchall())
         by_attr: dict[str, dict[str, int]] = {}
         for name, value, n in c.execute(
                 "SELECT name, COALESCE(value, ''), COUNT(*) FROM attributes GROUP BY name, value ORDER BY name, value"):
@@ -245,12 +341,49 @@ class Project:
             "suggest": outdated(self),
             "codebook": {"name": cb.name, "version": cb.version, "path": cb.path, "codes": len(cb.codes)},
             "documents": docs,
+            "removed_documents": c.execute("SELECT COUNT(*) FROM removed_documents").fetchone()[0],
             "attributes": by_attr,
             "segments": segs,
             "suggestions": c.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0],
             "pending": pending,
             "coders": decisions,
         }
+
+
+def check_pipeline_setting(value: str) -> None:
+    """Refuse a pipeline name that is neither an installed sv_core_news_* package nor a folder."""
+    if TRAINED_PIPELINE.fullmatch(value):
+        try:
+            importlib.metadata.distribution(value)
+            return
+        except importlib.metadata.PackageNotFoundError:
+            raise QualcodeError(f"project setting nlp_model={value!r}: that spaCy pipeline is not installed") from None
+    if Path(value).is_dir():
+        return
+    raise QualcodeError(f"project setting nlp_model={value!r} is neither an installed sv_core_news_* package nor "
+                        "a folder, so it is not loaded (choose one with 'qualcode suggest --model NAME|FOLDER --save-model')")
+
+
+def _refuse_notes_as_survey(path: Path) -> None:
+    if path.is_dir() or path.suffix.lower() in NOTES_SUFFIXES or (path.suffix.lower() == ".txt" and _front_matter(path)):
+        raise QualcodeError(f"{path} looks like interview notes; use 'qualcode import notes'")
+
+
+def _front_matter(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(3) == b"---"
+    except OSError:
+        return False
+
+
+def _listing(values: list[str], wanted: str, limit: int = 12) -> str:
+    """Some of the values there are, the closest to ``wanted`` first."""
+    if not values:
+        return "none"
+    close = difflib.get_close_matches(wanted, values, n=3) if len(values) > limit else []
+    shown = list(dict.fromkeys(close + values))[:limit]
+    return ", ".join(shown) + (f" … ({len(values)} in all)" if len(values) > limit else "")
 
 
 def _absolute(path: str | None) -> str | None:
@@ -260,6 +393,7 @@ def _absolute(path: str | None) -> str | None:
     return path
 
 
-from qualcode.ingest.write import ImportBatch, ImportReport  # noqa: E402  (types for annotations)
+from qualcode.ingest.write import ConfirmationNeeded, ImportBatch, ImportReport, RemovalReport  # noqa: E402
 
-__all__ = ["Project", "ImportBatch", "ImportReport", "default_project_path"]
+__all__ = ["Project", "ConfirmationNeeded", "ImportBatch", "ImportReport", "RemovalReport", "check_pipeline_setting",
+           "default_project_path"]

@@ -178,7 +178,7 @@ def test_reimport_is_idempotent_and_a_changed_note_keeps_decisions(project: Proj
                       (s["segment"], "adm_stod_handlaggare", "anna", "accept", "2026-01-01"))
     changed = NOTE.replace("De tar hand om fakturor, bl.a. avgifter.", "Nu sköter de även avgiftsbesluten.")
     changed = changed.replace("# Gruppintervju", "Inledande mening.\n\n# Gruppintervju")
-    report = project.import_notes(write_notes(folder, changed))
+    report = project.import_notes(write_notes(folder, changed), confirm=True)
     assert report.changed == ["vt2017-bromma-medarbetare"]
     assert report.segments_retired == 1 and report.segments_added == 2
     now = {s["text"]: s["segment"] for s in project.segments()}
@@ -243,3 +243,37 @@ def test_commands_need_a_project(tmp_path: Path):
     from qualcode.cli import main
     r = CliRunner().invoke(main, ["--project", str(tmp_path / "none.db"), "status"])
     assert r.exit_code == 1 and "no project here" in r.output
+
+
+def test_one_long_paragraph_splits_as_its_sentences_do_one_by_one():
+    """The splitter once read the whole paragraph again at every full stop (quadratic). Each
+    sentence alone and the paragraph of all of them must give the same spans, in linear time."""
+    from qualcode.ingest.segment import segment_notes
+    kinds = ["Vi har fått adm. stöd nr {i} sedan i vintras.", "Är det t.ex. lönen {i}?",
+             "\"Ja\", sa hon {i}!", "Bitr. ec Anna {i} tog det… ", "Det blev {i} st. ärendedragn. i år."]
+    parts = [kinds[i % len(kinds)].format(i=i).strip() for i in range(8000)]
+    text = " ".join(parts)
+    started = time.perf_counter()
+    spans = [(s.start, s.end) for s in segment_notes(text)]
+    took = time.perf_counter() - started
+    expected, pos = [], 0
+    for part in parts:
+        expected += [(pos + s.start, pos + s.end) for s in segment_notes(part)]
+        pos += len(part) + 1
+    assert spans == expected and len(spans) == 8000
+    assert took < 5, f"{took:.1f} s for one paragraph of 8,000 sentences"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Vi hade ärendedragn. Varje tisdag.", ["Vi hade ärendedragn. Varje tisdag."]),
+    ("Hon är bitr. Ec sedan i fjol.", ["Hon är bitr. Ec sedan i fjol."]),
+    ("Vi saknar adm. stöd. Det är tungt.", ["Vi saknar adm. stöd.", "Det är tungt."]),
+    ("Jag jobbar som handl. Men snart chef.", ["Jag jobbar som handl. Men snart chef."]),
+    ("Det gäller fr.o.m. April. Bra.", ["Det gäller fr.o.m. April.", "Bra."]),
+    ("Ärendena ökar. vi hinner inte.", ["Ärendena ökar. vi hinner inte."]),
+    ("Vi tog upp:\n- lönen. Den är låg.\n* lokalerna\n• mentorer\n1. Intro\n2) Handledning",
+     ["Vi tog upp:", "lönen.", "Den är låg.", "lokalerna", "mentorer", "Intro", "Handledning"]),
+])
+def test_abbreviations_do_not_end_a_sentence_and_list_items_do(text: str, expected: list[str]):
+    from qualcode.ingest.segment import segment_notes
+    assert [text[s.start:s.end] for s in segment_notes(text)] == expected

@@ -83,7 +83,7 @@ def test_latest_decisions_know_doc_and_field_through_a_reimport_that_retires_a_s
         decide(seg)
     decide(ids[("R2", "r")], verdict="reject")  # a later verdict updates the row, doc and field stay
     f.write_text("id,q,r\nR1,hej igen,ja\nR2,lön,nej\n", encoding="utf-8")  # R1's q changes: old cell retired
-    report = project.import_survey(f, id_column="id", texts=["q", "r"])
+    report = project.import_survey(f, id_column="id", texts=["q", "r"], confirm=True)
     assert report.segments_retired == 1
     new_q = next(s["segment"] for s in project.segments() if s["doc"] == "R1" and s["field"] == "q")
     decide(new_q, "introduktion")
@@ -95,7 +95,7 @@ def test_latest_decisions_know_doc_and_field_through_a_reimport_that_retires_a_s
     assert [(r[0], r[6]) for r in rows if r[6]] == [(ids[("R1", "q")], 1)]   # the retired cell keeps its row
     assert {r[0]: r[3] for r in rows}[ids[("R2", "r")]] == "reject"
     # and tallies leave the retired cell out: R1's q now only carries the new cell's code
-    from qualcode.tally import core as tally
+    from qualcode import tally
     adm = tally.mentions(project, codes=["adm_stod_handlaggare"], fields=["q"]).rows
     assert [(r["code"], r["count"]) for r in adm] == [("adm_stod_handlaggare", 1)]          # R2 only
     assert tally.presence(project, codes=["adm_stod_handlaggare", "introduktion"], fields=["q"]).totals[0]["documents"] == 1

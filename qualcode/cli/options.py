@@ -4,6 +4,7 @@ filter options. It imports nothing from the command modules, so they can all imp
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import click
@@ -26,7 +27,7 @@ __all__ = ["WORKFLOW", "WorkflowGroup", "SubGroup", "State", "pass_state", "outp
 
 # the order in which ``qualcode --help`` lists commands: the order of the work
 WORKFLOW = ["init", "status", "codebook", "import", "docs", "export", "suggest", "suggestions", "explain",
-            "learn", "review", "code", "agreement", "reconcile", "tally", "quotes", "report", "check-claims",
+            "learn", "review", "code", "agreement", "reconcile", "tally", "quotes", "report", "check-claims", "evaluate",
             "demo"]
 
 
@@ -64,6 +65,8 @@ class State:
     def project(self) -> Project:
         if self._project is None:
             self._project = Project.open(self.project_path)
+            for notice in self._project.notices:  # a repair made on opening, one line each
+                click.echo(notice, err=True)
         return self._project
 
 
@@ -85,6 +88,8 @@ def output_options(formats: Iterable[str] = TEXT_FORMATS + FILE_FORMATS, default
 
 def emit(fmt: str, output: str | None, *, echo_file: bool = True, **content: Any) -> None:
     """``formats.emit`` and, when a file was written, say so on stderr."""
+    if output and not Path(output).absolute().parent.is_dir():
+        raise QualcodeError(f"cannot write {output}: folder {Path(output).absolute().parent} does not exist")
     formats.emit(fmt, output, **content)
     if output and echo_file:
         click.echo(f"wrote {output}", err=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from qualcode.cli.options import (
@@ -14,7 +17,8 @@ from qualcode.cli.options import (
     pass_state,
 )
 from qualcode.codebook import diff_codebooks, load_codebook
-from qualcode.project import DEFAULT_CODEBOOK, Project
+from qualcode.errors import QualcodeError
+from qualcode.project import DEFAULT_CODEBOOK, ConfirmationNeeded, ImportBatch, Project
 
 
 @click.command()
@@ -39,7 +43,8 @@ def status(state: State, fmt: str, output: str | None) -> None:
                                     ["kodbok", f"{s['codebook']['name']} ({s['codebook']['codes']} koder, "
                                                f"version {s['codebook']['version']})"],
                                     ["förslag", s["suggestions"]], ["ogranskade förslag", s["pending"]]]),
-        Table("Dokument", ["typ", "antal"], [[k, v] for k, v in s["documents"].items()]),
+        Table("Dokument", ["typ", "antal"], [[k, v] for k, v in s["documents"].items()]
+              + ([["borttagna (docs restore)", s["removed_documents"]]] if s["removed_documents"] else [])),
         Table("Segment per fält", ["fält", "segment"], [[k, v] for k, v in s["segments"].items()]),
         Table("Attribut", ["attribut", "värde", "dokument"],
               [[a, v or "(tomt)", n] for a, vals in s["attributes"].items() for v, n in vals.items()]),
@@ -130,16 +135,55 @@ def import_() -> None:
 
 SET_OPTION = click.option("--set", "constants", multiple=True, metavar="ATTR=VALUE",
                           help="Give every imported document this attribute (e.g. enkat=ht2018); repeatable.")
+YES_OPTION = click.option("--yes", "-y", is_flag=True,
+                          help="Go ahead without asking (for scripts): when the import would retire segments that "
+                               "carry decisions, replace documents imported from another file or change a "
+                               "document's kind.")
+DRY_RUN_OPTION = click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+
+
+def interactive() -> bool:
+    """Whether someone can answer a question: a terminal on stdin, and not a CI run."""
+    return sys.stdin.isatty() and os.environ.get("CI", "").strip().lower() in ("", "0", "false", "no")
+
+
+def consent(what: str, warnings: list[str], question: str, yes: bool) -> None:
+    """Go on if ``yes`` or the user agrees; refuse in one line when nobody can be asked."""
+    if yes:
+        return
+    if not interactive():
+        raise QualcodeError(f"{what}; nothing done: re-run with --yes to go ahead or with --dry-run to see the plan")
+    for line in warnings:
+        click.echo(line, err=True)
+    click.confirm(question, abort=True, err=True)
+
+
+def run_import(p: Project, batch: ImportBatch, yes: bool, dry_run: bool) -> None:
+    """Write, or show the plan and ask first when work is at stake."""
+    if dry_run:
+        plan = p.plan_import(batch)
+        click.echo(plan.summary())
+        for line in plan.warnings():
+            click.echo(f"  {line}")
+        return
+    try:
+        report = p.write_import(batch, confirm=yes)
+    except ConfirmationNeeded as e:
+        consent(f"{batch.source}: {e.report.headline()}", e.report.warnings(), "Import anyway?", yes)
+        report = p.write_import(batch, confirm=True)
+    click.echo(report.summary())
 
 
 @import_.command("notes")
 @click.argument("folder", type=click.Path())
 @SET_OPTION
+@YES_OPTION
+@DRY_RUN_OPTION
 @pass_state
-def import_notes(state: State, folder: str, constants: tuple[str, ...]) -> None:
+def import_notes(state: State, folder: str, constants: tuple[str, ...], yes: bool, dry_run: bool) -> None:
     """A folder of .md/.txt notes with YAML front matter (id, round, group, sdf …), or .docx."""
-    report = state.project.import_notes(folder, constants=parse_where(constants, "--set"))
-    click.echo(report.summary())
+    p = state.project
+    run_import(p, p.read_notes(folder, constants=parse_where(constants, "--set")), yes, dry_run)
 
 
 @import_.command("survey")
@@ -155,33 +199,43 @@ def import_notes(state: State, folder: str, constants: tuple[str, ...]) -> None:
 @click.option("--missing-value", "missing_values", multiple=True, default=("#NULL!",), show_default=True,
               help="Cell value meaning the respondent never had the question (system-missing).")
 @SET_OPTION
+@YES_OPTION
+@DRY_RUN_OPTION
 @pass_state
 def import_survey(state: State, file: str, id_column: str, attributes: tuple[str, ...], texts: tuple[str, ...],
                   choices: tuple[str, ...], choice_group: str, field_groups: tuple[str, ...], sheet: str | None,
-                  missing_values: tuple[str, ...], constants: tuple[str, ...]) -> None:
+                  missing_values: tuple[str, ...], constants: tuple[str, ...], yes: bool, dry_run: bool) -> None:
     """A survey export (.csv: UTF-8 or cp1252, ; or , detected; .xlsx): one document per row."""
-    report = state.project.import_survey(file, id_column=id_column, attributes=list(attributes), texts=list(texts),
-                                         choices=list(choices), sheet=sheet, missing_values=missing_values,
-                                         choice_group=choice_group, field_groups=parse_where(field_groups, "--field-group"),
-                                         constants=parse_where(constants, "--set"))
-    click.echo(report.summary())
+    p = state.project
+    batch = p.read_survey(file, id_column=id_column, attributes=list(attributes), texts=list(texts),
+                          choices=list(choices), sheet=sheet, missing_values=missing_values, choice_group=choice_group,
+                          field_groups=parse_where(field_groups, "--field-group"),
+                          constants=parse_where(constants, "--set"))
+    run_import(p, batch, yes, dry_run)
 
 
 # ----------------------------------------------------------------------------- docs / export
 
 @click.group(cls=SubGroup)
 def docs() -> None:
-    """List and show imported documents."""
+    """List, show, remove and restore imported documents."""
 
 
 @docs.command("list")
 @click.option("--kind", type=click.Choice(["interview", "response"]), default=None)
 @click.option("--where", "where", multiple=True, metavar="ATTR=VALUE", help="Filter on an attribute; repeatable.")
+@click.option("--removed", is_flag=True, help="List the documents taken out with 'docs remove' instead.")
 @output_options(formats=("table", "json", "csv", "md"))
 @pass_state
-def docs_list(state: State, kind: str | None, where: tuple[str, ...], fmt: str, output: str | None) -> None:
+def docs_list(state: State, kind: str | None, where: tuple[str, ...], removed: bool, fmt: str,
+              output: str | None) -> None:
     """Documents with their attributes and segment counts."""
     p = state.project
+    if removed:
+        rows = p.removed_documents()
+        emit(fmt, output, data=rows, tables=[Table(f"{len(rows)} borttagna dokument", ["id", "borttaget"],
+                                                   [[r["doc"], r["removed_at"]] for r in rows])])
+        return
     docs_ = p.documents(kind=kind, where=parse_where(where))
     counts = dict(p.conn.execute("SELECT doc, COUNT(*) FROM segments WHERE retired = 0 GROUP BY doc").fetchall())
     names = sorted({k for d in docs_ for k in d["attributes"]})
@@ -204,6 +258,31 @@ def docs_show(state: State, doc: str, fmt: str, output: str | None) -> None:
     title = f"{d['id']} ({d['kind']}) " + ", ".join(f"{k}={v}" for k, v in d["attributes"].items())
     emit(fmt, output, tables=[Table(title, ["segment", "fält", "start", "text"],
                                     [[s["segment"], s["field"], s["start"], s["text"]] for s in d["segments"]])])
+
+
+@docs.command("remove")
+@click.argument("doc_ids", nargs=-1, required=True, metavar="DOC [DOC]...")
+@YES_OPTION
+@DRY_RUN_OPTION
+@pass_state
+def docs_remove(state: State, doc_ids: tuple[str, ...], yes: bool, dry_run: bool) -> None:
+    """Take documents out: their segments leave tallies, review and suggest; their decisions stay
+    in the audit trail, and 'qualcode docs restore DOC' brings everything back."""
+    p = state.project
+    plan = p.remove_documents(list(doc_ids), dry_run=True)
+    if dry_run:
+        click.echo(plan.summary())
+        return
+    consent(plan.summary(), [plan.summary()], "Remove them?", yes)
+    click.echo(p.remove_documents(list(doc_ids)).summary())
+
+
+@docs.command("restore")
+@click.argument("doc_ids", nargs=-1, required=True, metavar="DOC [DOC]...")
+@pass_state
+def docs_restore(state: State, doc_ids: tuple[str, ...]) -> None:
+    """Bring back documents taken out with 'docs remove', with their segments and decisions."""
+    click.echo(state.project.restore_documents(list(doc_ids)).summary())
 
 
 @click.group(cls=SubGroup)
