@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli import demo, learn, review, setup, suggest, tally
+from qualcode.cli import demo, evaluate, learn, review, setup, suggest, tally
 from qualcode.cli.options import State, WorkflowGroup
 from qualcode.project import default_project_path
 
@@ -25,6 +25,6 @@ def main(ctx: click.Context, project_path: str | None) -> None:
     ctx.obj = State(project_path or default_project_path())
 
 
-for _module in (setup, suggest, learn, review, tally, demo):
+for _module in (setup, suggest, learn, review, tally, demo, evaluate):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -99,81 +99,94 @@ def pre_review_accuracy(p: Project, gold: dict[str, dict]) -> dict[str, Comparis
 
 def write_gold_decisions(p: Project, gold: dict[str, dict], out: Path) -> int:
     """The gold as a review sheet, as a careful assistant would fill it in: accept or reject
-    each suggestion, and add what none suggested. Notes are judged sentence by sentence where
-    the corpus says which sentence carries a code; document-level gold without a matching
-    sentence is added as a document row.
+    each suggested code (once per segment, whichever sources suggested it), and add what none
+    suggested. Notes are judged sentence by sentence where the corpus says which sentence
+    carries a code; document-level gold without a matching sentence is added as a document row.
 
     A survey answer the gold leaves uncoded and no suggestion touched is rejected for every
     code of its field's groups — how an assistant's sheet says "I read this and nothing
     applies" — so that ``learn`` counts it as a reviewed negative. Tallies count accepted and
     added codes only, so no table changes."""
-    fields = p.fields()
-    sentence_gold = gold.get("sentences", {})
-    notes_segments = {(r[1], r[2]): r[0] for r in p.conn.execute(
-        "SELECT id, doc, text FROM segments WHERE field = 'notes' AND retired = 0")}
-    cell_segments: dict[tuple[str, str], int] = {}   # a survey cell is one segment
-    answered: set[int] = set()                        # ... with something written in it
-    for seg, doc, fld, blank in p.conn.execute(
-            "SELECT id, doc, field, trim(text) = '' FROM segments WHERE field != 'notes' AND retired = 0"):
-        cell_segments[(doc, fld)] = seg
-        if not blank:
-            answered.add(seg)
-    rows: list[dict[str, str]] = []
-    decided: set[tuple[int, str]] = set()
-    covered: set[tuple[str, str]] = set()  # (doc, code) of notes already coded on some sentence
-
-    def row(verdict: str, code: str, segment: int | str = "", doc: str = "", field: str = "") -> None:
-        rows.append({"segment": str(segment), "doc": doc, "field": field, "code": code, "verdict": verdict,
-                     "coder": GOLD_CODER})
-
-    for seg, doc, fld, text, code in p.conn.execute(
-            "SELECT s.segment, g.doc, g.field, g.text, s.code FROM suggestions s "
-            "JOIN segments g ON g.id = s.segment WHERE g.retired = 0 ORDER BY s.segment, s.code"):
-        if fields[fld]["kind"] == "notes":
-            truth = sentence_gold.get((doc, text)) if sentence_gold else gold["notes"].get((doc,))
-        else:
-            source = _cell_gold(gold, fld)
-            if source is None:
-                continue
-            truth = source.get((doc, fld))
-        accepted = code in (truth or set())
-        row("accept" if accepted else "reject", code, seg)
-        decided.add((seg, code))
-        if accepted and fields[fld]["kind"] == "notes":
-            covered.add((doc, code))
-    for (doc, text), codes in sorted(sentence_gold.items()):
-        seg = notes_segments.get((doc, text))
-        for code in sorted(codes):
-            if seg is None:
-                continue
-            covered.add((doc, code))
-            if (seg, code) not in decided:
-                row("add", code, seg)
-    for (doc,), codes in sorted(gold["notes"].items()):
-        for code in sorted(codes):
-            if (doc, code) not in covered:
-                row("add", code, doc=doc, field="notes")
-    for key in ("survey", "comments"):
-        for (doc, fld), codes in sorted(gold.get(key, {}).items()):
-            seg = cell_segments.get((doc, fld))
-            for code in sorted(codes):
-                if seg is None or (seg, code) not in decided:
-                    row("add", code, doc=doc, field=fld)
-    suggested = {seg for seg, _ in decided}
-    groups = field_groups(p.codebook, fields)
-    for (doc, fld), seg in sorted(cell_segments.items()):
-        source = _cell_gold(gold, fld)
-        if source is None or source.get((doc, fld)) or seg in suggested or seg not in answered:
-            continue
-        cell_groups = groups.get(fld) or [choice_group(fields[fld])]
-        for grp in cell_groups:
-            for code in p.codebook.in_group(grp):
-                row("reject", code.id, seg)
+    sheet = _GoldSheet(p, gold)
+    sheet.judge_suggestions()
+    sheet.add_missing()
+    sheet.reject_untouched_cells()
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["segment", "doc", "field", "code", "verdict", "coder"])
         w.writeheader()
-        w.writerows(rows)
-    return len(rows)
+        w.writerows(sheet.rows)
+    return len(sheet.rows)
+
+
+class _GoldSheet:
+    def __init__(self, p: Project, gold: dict[str, dict]) -> None:
+        self.p, self.gold, self.fields = p, gold, p.fields()
+        self.sentence_gold = gold.get("sentences", {})
+        self.notes_segments = {(r[1], r[2]): r[0] for r in p.conn.execute(
+            "SELECT id, doc, text FROM segments WHERE field = 'notes' AND retired = 0")}
+        self.cell_segments: dict[tuple[str, str], int] = {}   # a survey cell is one segment
+        self.answered: set[int] = set()                        # ... with something written in it
+        for seg, doc, fld, blank in p.conn.execute(
+                "SELECT id, doc, field, trim(text) = '' FROM segments WHERE field != 'notes' AND retired = 0"):
+            self.cell_segments[(doc, fld)] = seg
+            if not blank:
+                self.answered.add(seg)
+        self.rows: list[dict[str, str]] = []
+        self.decided: set[tuple[int, str]] = set()
+        self.covered: set[tuple[str, str]] = set()  # (doc, code) of notes already coded on some sentence
+
+    def row(self, verdict: str, code: str, segment: int | str = "", doc: str = "", field: str = "") -> None:
+        self.rows.append({"segment": str(segment), "doc": doc, "field": field, "code": code, "verdict": verdict,
+                          "coder": GOLD_CODER})
+
+    def judge_suggestions(self) -> None:
+        for seg, doc, fld, text, code in self.p.conn.execute(
+                "SELECT DISTINCT s.segment, g.doc, g.field, g.text, s.code FROM suggestions s "
+                "JOIN segments g ON g.id = s.segment WHERE g.retired = 0 ORDER BY s.segment, s.code"):
+            notes = self.fields[fld]["kind"] == "notes"
+            if notes:
+                truth = self.sentence_gold.get((doc, text)) if self.sentence_gold else self.gold["notes"].get((doc,))
+            else:
+                source = _cell_gold(self.gold, fld)
+                if source is None:
+                    continue
+                truth = source.get((doc, fld))
+            accepted = code in (truth or set())
+            self.row("accept" if accepted else "reject", code, seg)
+            self.decided.add((seg, code))
+            if accepted and notes:
+                self.covered.add((doc, code))
+
+    def add_missing(self) -> None:
+        for (doc, text), codes in sorted(self.sentence_gold.items()):
+            seg = self.notes_segments.get((doc, text))
+            for code in sorted(codes):
+                if seg is None:
+                    continue
+                self.covered.add((doc, code))
+                if (seg, code) not in self.decided:
+                    self.row("add", code, seg)
+        for (doc,), codes in sorted(self.gold["notes"].items()):
+            for code in sorted(codes):
+                if (doc, code) not in self.covered:
+                    self.row("add", code, doc=doc, field="notes")
+        for key in ("survey", "comments"):
+            for (doc, fld), codes in sorted(self.gold.get(key, {}).items()):
+                seg = self.cell_segments.get((doc, fld))
+                for code in sorted(codes):
+                    if seg is None or (seg, code) not in self.decided:
+                        self.row("add", code, doc=doc, field=fld)
+
+    def reject_untouched_cells(self) -> None:
+        suggested = {seg for seg, _ in self.decided}
+        groups = field_groups(self.p.codebook, self.fields)
+        for (doc, fld), seg in sorted(self.cell_segments.items()):
+            source = _cell_gold(self.gold, fld)
+            if source is None or source.get((doc, fld)) or seg in suggested or seg not in self.answered:
+                continue
+            for grp in groups.get(fld) or [choice_group(self.fields[fld])]:
+                for code in self.p.codebook.in_group(grp):
+                    self.row("reject", code.id, seg)
 
 
 def _cell_gold(gold: dict[str, dict], field: str) -> dict | None:
@@ -187,7 +200,7 @@ def _cell_gold(gold: dict[str, dict], field: str) -> dict | None:
 def run(out: Path | None = None, corpus: Path = CORPUS, claims: Path = CLAIMS,
         console: Console | None = None) -> DemoResult:
     from qualcode.report.claims import check_claims
-    from qualcode.review.decisions import import_decisions
+    from qualcode.review.sheet_import import import_decisions
     from qualcode.suggest.run import suggest
 
     console = console or Console(width=None if sys.stdout.isatty() else 120)

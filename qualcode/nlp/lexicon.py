@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from qualcode.errors import QualcodeError
+from qualcode.nlp.abbreviations import expansion
 from qualcode.nlp.tokens import PART, SEP, FOLD
 
 LEMMATIZERS = ("lookup", "simplemma")
@@ -48,6 +49,15 @@ _LEMMA_FIXES: dict[str, str] = {
     eller och så då nu här där hur varför vilken vilka vem hon han vi ni jag du sig sin sitt sina dock dessutom
     ganska lite mer mest många kort stund par sätt åt""".split()},
 }
+
+
+def _dotted_compound(form: str) -> str | None:
+    """"utb.dagar" is utbildning + dagar: a short form joined to a word by a full stop."""
+    left, dot, right = form.partition(".")
+    if not dot or not right.isalpha() or len(right) < 3:
+        return None
+    full = expansion(left)
+    return f"{full} {right}" if full is not None and " " not in full else None
 
 
 def strip_suffix(word: str) -> str:
@@ -114,6 +124,11 @@ class Lexicon:
         cached = self._lemma_cache.get(form)
         if cached is not None:
             return cached
+        full = expansion(form) or _dotted_compound(form)
+        if full is not None:  # "ss", "ärendedragn.", "utb.dagar" are read as the words they stand for
+            lemma = " ".join(self.lemma(w) for w in full.split()).replace(" ", "_") if " " in full else self.lemma(full)
+            self._lemma_cache[form] = lemma
+            return lemma
         lemma = None
         if self._simplemma is not None and form.isalpha():
             guess = self._simplemma(form)
@@ -135,6 +150,14 @@ class Lexicon:
         cached = self._parts_cache.get(form)
         if cached is not None:
             return cached
+        full = expansion(form) or _dotted_compound(form)
+        if full is not None:  # an abbreviation's parts are the full words' lemmas and parts
+            words = full.split()
+            out = PART.join(p for w in words for p in (self.parts(w).split(PART) if self.parts(w) else [self.lemma(w)]))
+            if len(words) == 1 and not self.parts(full):
+                out = ""
+            self._parts_cache[form] = out
+            return out
         out = ""
         if len(form) >= 2 * _MIN_PART and form.isalpha():
             split = self._split_parts(form, 0)

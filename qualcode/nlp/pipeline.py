@@ -39,7 +39,7 @@ from qualcode.nlp.tokens import FOLD, TokenStream, fold, type_id
 
 __all__ = ["FOLD", "TokenStream", "fold"]  # re-exported: where the rest of qualcode finds them
 
-CACHE_FORMAT = "qc4.2"  # blob layout (qualcode.tokens) . lexicon logic: bump either when it changes
+CACHE_FORMAT = "qc4.3"  # blob layout (qualcode.tokens) . lexicon logic: bump either when it changes
 TRAINED_PACKAGES = ("sv_core_news_lg", "sv_core_news_md", "sv_core_news_sm")
 
 def _register_components() -> None:

@@ -70,9 +70,21 @@ HEAD_RE = re.compile(r"^([^:\-]{2,40}?)\s*(?::|\s-\s?)\s*\S")
 SPLIT_RE = re.compile(r"\s*(?:\boch\b|\bsamt\b|\bresp(?:ektive)?\b|&|\+|,|;|/|\n|\s-\s|\bo\b)\s*")
 
 
+@dataclass(frozen=True)
+class ChoiceResult:
+    code: str | None
+    score: float
+    reason: str
+    candidates: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+
+
+DOTTED_LETTERS = re.compile(r"\b(?:\w\.){1,5}\w\b\.?")  # "v.f.u", "i.t." are the words vfu, it
+
+
 def clean(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "").translate(DASHES).lower()
-    t = " ".join(t.split())
+    t = DOTTED_LETTERS.sub(lambda m: m.group(0).replace(".", ""), " ".join(t.split()))
     return t.strip(" \t\"'*.·•!")
 
 
@@ -213,3 +225,34 @@ def dedup(ids: Iterable[str | None], exclude: str | None = None) -> tuple[str, .
         if i and i != exclude and i not in out:
             out.append(i)
     return tuple(out)
+
+
+def pattern_matches(p: CPattern, toks: list[str], lems: list[str], words: set[str], joined: str,
+            text: str) -> list[int]:
+    if p.near and not any(w in words or (" " in w and w in joined) for w in p.near):
+        return []
+    if p.unless and any(w in words or any(t.startswith(w) for t in toks) for w in p.unless):
+        return []
+    if p.kind == "part":
+        return [i for i, t in enumerate(toks) if p.value in t]
+    if p.kind == "lemma":
+        return [i for i, (t, lm) in enumerate(zip(toks, lems)) if p.value in (t, lm)]
+    if p.kind == "phrase":
+        n = len(p.seq)
+        for i in range(len(toks) - n + 1):
+            if all(toks[i + j] == p.seq[j] or lems[i + j] == p.lseq[j] for j in range(n)):
+                return list(range(i, i + n))
+        return []
+    if p.kind == "regex" and p.rx is not None:
+        m = p.rx.search(text)
+        if not m:
+            return []
+        hit = set(TOKEN_RE.findall(fold(m.group(0).lower())))
+        return [i for i, t in enumerate(toks) if t in hit] or [0]
+    if p.kind == "matcher" and p.seq_sets:
+        n = len(p.seq_sets)
+        for i in range(len(toks) - n + 1):
+            if all((toks[i + j] in p.seq_sets[j][0]) or (lems[i + j] in p.seq_sets[j][1])
+                   for j in range(n)):
+                return list(range(i, i + n))
+    return []

@@ -32,14 +32,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from typing import Iterable
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from qualcode.codebook import AREA_GROUP, Code, Codebook
-from qualcode.suggest.choice_text import (NAME, Q_EXACT, ABBREV, CONTEXT, CPattern, HEAD_RE, LEAD_NUM_RE, MARKED_NUM_RE, MODIFIERS, NO_ANSWER, NO_ANSWER_RE, ONLY_NUMS_RE, Q_ABBR, Q_COMPOUND, Q_LEMMA, Q_PREFIX, SPLIT_RE, Scored, TOKEN_RE, TRAIL_NUM_RE, clean, common_prefix, compile_pattern, content, dedup, fold, lemma, pattern_text, tokens, unfold_like)
+import sys
+
+from qualcode.suggest import answer_rules, choice_text
+from qualcode.suggest.answer_rules import NOT_AN_ANSWER_RE, ManualRules
+from qualcode.suggest.choice_text import ChoiceResult, pattern_matches
+from qualcode.suggest.choice_text import (NAME, Q_EXACT, ABBREV, CONTEXT, CPattern, HEAD_RE, LEAD_NUM_RE, MARKED_NUM_RE, MODIFIERS, NO_ANSWER, NO_ANSWER_RE, ONLY_NUMS_RE, Q_ABBR, Q_COMPOUND, Q_LEMMA, Q_PREFIX, SPLIT_RE, Scored, TRAIL_NUM_RE, clean, common_prefix, compile_pattern, content, dedup, fold, lemma, pattern_text, tokens, unfold_like)
 
 # Chosen from the calibration tables printed by scripts/eval_choices.py. On the demo corpus
 # (702 cells of survey_ht2018) every cell scored above 0.75 was right; 0.9 leaves a margin for
@@ -50,15 +54,6 @@ from qualcode.suggest.choice_text import (NAME, Q_EXACT, ABBREV, CONTEXT, CPatte
 BULK_THRESHOLD: float = 0.9
 
 
-@dataclass(frozen=True)
-class ChoiceResult:
-    code: str | None
-    score: float
-    reason: str
-    candidates: tuple[str, ...] = ()
-    flags: tuple[str, ...] = ()
-
-
 def group_fingerprint(codebook: Codebook, group: str = AREA_GROUP) -> str:
     """What the normaliser's reading of any cell depends on: every code of the group (names,
     aliases, descriptions, patterns), this module's source and the versions of the fuzzy
@@ -67,7 +62,7 @@ def group_fingerprint(codebook: Codebook, group: str = AREA_GROUP) -> str:
     import hashlib
     import importlib.metadata
     from pathlib import Path
-    h = hashlib.sha1(Path(__file__).read_bytes())
+    h = hashlib.sha1(b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], choice_text, answer_rules)))
     for package in ("rapidfuzz", "simplemma"):
         h.update(importlib.metadata.version(package).encode())
     for c in codebook.in_group(group):
@@ -78,11 +73,15 @@ def group_fingerprint(codebook: Codebook, group: str = AREA_GROUP) -> str:
 class ChoiceNormaliser:
     """Reads choice cells against one group of a codebook; build once, call many times."""
 
-    def __init__(self, codebook: Codebook, group: str = AREA_GROUP) -> None:
+    def __init__(self, codebook: Codebook, group: str = AREA_GROUP, read_rules: bool = True) -> None:
+        self._read_rules = read_rules
         self.codes: list[Code] = codebook.in_group(group)
         if not self.codes:
             raise ValueError(f"codebook has no codes in group {group!r}")
         self.by_number: dict[int, Code] = {c.number: c for c in self.codes if c.number is not None}
+        # the manual's answer rules speak of the plan's numbered areas; another codebook goes without them
+        self._manual = ManualRules(codebook, self.codes, self.by_number) \
+            if set(range(1, 15)) <= set(self.by_number) else None
         self.other: Code | None = next((c for c in self.codes if c.id == "ovrigt"), None) or \
             (self.by_number.get(max(self.by_number)) if self.by_number and max(self.by_number) == 14 else None)
         self._order = {c.id: i for i, c in enumerate(self.codes)}
@@ -146,7 +145,7 @@ class ChoiceNormaliser:
 
     def _read(self, t: str) -> ChoiceResult:
         f = fold(t)
-        if not t or f in NO_ANSWER or NO_ANSWER_RE.match(f):
+        if not t or f in NO_ANSWER or NO_ANSWER_RE.match(f) or NOT_AN_ANSWER_RE.match(f):
             shown = t if t else ""
             return ChoiceResult(None, 0.98, f"no answer '{shown}'", flags=("no_answer",))
 
@@ -200,14 +199,46 @@ class ChoiceNormaliser:
             return ChoiceResult(code.id, 0.5, f"number {num}, but text names two areas ({txt.reason})",
                                 candidates=dedup((txt.code,) + txt.candidates, exclude=code.id),
                                 flags=("two_areas", "number_text_disagree"))
-        # A clear text beats a bare digit: respondents slip on numbers more than on names.
-        if txt.score >= 0.95:
-            return ChoiceResult(txt.code, 0.55, f"text '{rest}' ({txt.reason}) disagrees with number {num}",
+        # Words beat a conflicting number (the manual): respondents slip on numbers more than on names.
+        if txt.score >= 0.6 and not {"ambiguous", "weak"} & set(txt.flags):
+            return ChoiceResult(txt.code, round(min(0.85, txt.score), 3),
+                                f"text '{rest}' ({txt.reason}) beats number {num}",
                                 candidates=(code.id,), flags=("number_text_disagree",))
         return ChoiceResult(code.id, 0.5, f"number {num} disagrees with text ({txt.reason})",
                             candidates=(txt.code,), flags=("number_text_disagree",))
 
     def _read_text(self, f: str, shown: str) -> ChoiceResult:
+        """Text without an area number, read by words, then settled by the manual's rules."""
+        if self._manual is None:
+            return self._read_words(f, shown)
+        ambiguous = self._manual.ambiguous(f, shown)
+        if ambiguous is not None:
+            return ambiguous
+        r = self._manual.settle(self._read_words(f, shown), f)
+        if self._read_rules and (r.score < 0.8 or {"weak", "unmatched"} & set(r.flags)) \
+                and not {"ambiguous", "two_areas"} & set(r.flags):
+            return self._manual.by_rules(shown, r)
+        return r
+
+    def _by_name(self, f: str, shown: str, ties: list[str], cov1: float) -> ChoiceResult | None:
+        """A whole-phrase hit on a name (exact after folding, or close by edit distance)."""
+        phrase = self._phrase_hit(f)
+        if phrase is None:
+            return None
+        cid, kind, name, sim = phrase
+        if cid in ties and len(ties) > 1:
+            ties.remove(cid)
+            return self._ambiguous([cid] + ties, shown, f"{kind} '{name}'")
+        if sim >= 0.999:
+            exact_shown = fold(shown) == fold(name) and shown != name
+            if shown == name or not exact_shown:
+                return ChoiceResult(cid, 0.99, f"{kind} '{name}'")
+            return ChoiceResult(cid, 0.985, f"fuzzy '{shown}'~'{name}'")
+        if cid == ties[0] or cov1 < 0.5:
+            return ChoiceResult(cid, round(0.93 + 0.05 * max(0.0, sim - 0.9) / 0.1, 3), f"fuzzy '{shown}'~'{name}'")
+        return None
+
+    def _read_words(self, f: str, shown: str) -> ChoiceResult:
         """Text without an area number. ``f`` is cleaned and folded."""
         alltoks = tokens(f)
         toks = content(alltoks)
@@ -228,21 +259,9 @@ class ChoiceNormaliser:
         ties.sort(key=lambda cid: (-scored.name_cov.get(cid, 0), self._order[cid]))
         cov2 = next((cv for cid, cv in ranking if cid not in ties), 0.0)
 
-        # Whole-phrase hit on a name (exact after folding, or close by edit distance).
-        phrase = self._phrase_hit(f)
-        if phrase is not None:
-            cid, kind, name, sim = phrase
-            if cid in ties and len(ties) > 1:
-                ties.remove(cid)
-                return self._ambiguous([cid] + ties, shown, f"{kind} '{name}'")
-            if sim >= 0.999:
-                exact_shown = fold(shown) == fold(name) and shown != name
-                if shown == name or not exact_shown:
-                    return ChoiceResult(cid, 0.99, f"{kind} '{name}'")
-                return ChoiceResult(cid, 0.985, f"fuzzy '{shown}'~'{name}'")
-            if cid == ties[0] or cov1 < 0.5:
-                return ChoiceResult(cid, round(0.93 + 0.05 * max(0.0, sim - 0.9) / 0.1, 3),
-                                    f"fuzzy '{shown}'~'{name}'")
+        named = self._by_name(f, shown, ties, cov1)
+        if named is not None:
+            return named
 
         if cov1 < 0.75:
             split = self._two_areas(f, shown)
@@ -283,7 +302,7 @@ class ChoiceNormaliser:
         alt: list[str] = []
         for p in parts:
             r = self._read_text(p, p)
-            if r.code is None or "unmatched" in r.flags or r.score < 0.5:
+            if r.code is None or "unmatched" in r.flags or (r.score < 0.5 and "ambiguous" not in r.flags):
                 continue
             if r.code not in codes:
                 codes.append(r.code)
@@ -433,11 +452,11 @@ class ChoiceNormaliser:
         strong: set[str] = set()
         vetoed: set[str] = set()
         for cid, pats, excl in self._compiled:
-            if any(self._pmatch(p, alltoks, lems, words, joined, text) for p in excl):
+            if any(pattern_matches(p, alltoks, lems, words, joined, text) for p in excl):
                 vetoed.add(cid)
                 continue
             for p in pats:
-                idx = self._pmatch(p, alltoks, lems, words, joined, text)
+                idx = pattern_matches(p, alltoks, lems, words, joined, text)
                 if not idx:
                     continue
                 q = 0.5 + 0.5 * p.weight
@@ -447,37 +466,6 @@ class ChoiceNormaliser:
                     d = ev.setdefault(alltoks[i], {})
                     d[cid] = max(d.get(cid, 0.0), q)
         return ev, strong, vetoed
-
-    @staticmethod
-    def _pmatch(p: "CPattern", toks: list[str], lems: list[str], words: set[str], joined: str,
-                text: str) -> list[int]:
-        if p.near and not any(w in words or (" " in w and w in joined) for w in p.near):
-            return []
-        if p.unless and any(w in words or any(t.startswith(w) for t in toks) for w in p.unless):
-            return []
-        if p.kind == "part":
-            return [i for i, t in enumerate(toks) if p.value in t]
-        if p.kind == "lemma":
-            return [i for i, (t, lm) in enumerate(zip(toks, lems)) if p.value in (t, lm)]
-        if p.kind == "phrase":
-            n = len(p.seq)
-            for i in range(len(toks) - n + 1):
-                if all(toks[i + j] == p.seq[j] or lems[i + j] == p.lseq[j] for j in range(n)):
-                    return list(range(i, i + n))
-            return []
-        if p.kind == "regex" and p.rx is not None:
-            m = p.rx.search(text)
-            if not m:
-                return []
-            hit = set(TOKEN_RE.findall(fold(m.group(0).lower())))
-            return [i for i, t in enumerate(toks) if t in hit] or [0]
-        if p.kind == "matcher" and p.seq_sets:
-            n = len(p.seq_sets)
-            for i in range(len(toks) - n + 1):
-                if all((toks[i + j] in p.seq_sets[j][0]) or (lems[i + j] in p.seq_sets[j][1])
-                       for j in range(n)):
-                    return list(range(i, i + n))
-        return []
 
     def _tok_is(self, tok: str, name_tok: str, cid: str) -> bool:
         if tok == name_tok:

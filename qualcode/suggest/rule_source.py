@@ -28,7 +28,7 @@ class RuleSource:
 
     def prepare(self, ctx: RunContext) -> int:
         lemmatizer = lemmatizer_setting(ctx.project)
-        self.choice = choose_pipeline(ctx.model, model_setting(ctx.project), lemmatizer)
+        self.choice = choose_pipeline(ctx.model, None if ctx.model else model_setting(ctx.project), lemmatizer)
         self.lemmatizer = lemmatizer
         ctx.summary.pipeline = self.choice.identity
         self.scores = measured_precision(ctx.conn)

@@ -43,6 +43,7 @@ from qualcode.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
 from qualcode.nlp.tokens import TYPES, TokenStream, fold
 from qualcode.suggest import negation as negation_module
+from qualcode.safe_regex import compile_user_regex
 from qualcode.suggest.rule_records import word_variants, Rule, Match, Hit, Explanation, WORD_RE, ANCHOR_ATTRS
 from qualcode.suggest.negation import NEG_ANY, negation_flags
 
@@ -131,7 +132,7 @@ class RuleSet:
                 for k in variants:
                     self._ix.phrase_words.setdefault(k, []).append((rule, j))
         elif p.kind == "regex":
-            rule.regex = re.compile(p.value, re.IGNORECASE)
+            rule.regex = compile_user_regex(p.value, where)  # checked, and a match gives up after a time budget
             self._ix.regex.append(rule)
         elif p.kind == "matcher":
             self._add_matcher(rule, where)

@@ -12,7 +12,7 @@ MIN_JUDGED = 10        # judged suggestions before a pattern's precision replace
 
 
 def model_setting(project: Any) -> str | None:
-    return project.meta("nlp_model")
+    return project.nlp_model()  # refuses a name that is not an installed sv_core_news_* or a folder
 
 
 def lemmatizer_setting(project: Any) -> str:
@@ -23,7 +23,7 @@ def lemmatizer_setting(project: Any) -> str:
 
 
 def pipeline_choice(project: Any, model: str | None = None) -> PipelineChoice:
-    return choose_pipeline(model, model_setting(project), lemmatizer_setting(project))
+    return choose_pipeline(model, None if model else model_setting(project), lemmatizer_setting(project))
 
 
 def measured_precision(conn: Any, min_judged: int = MIN_JUDGED) -> dict[str, float]:

@@ -1,0 +1,51 @@
+"""``qualcode evaluate GOLD``: suggestions measured on labelled outside text, in a fresh project."""
+
+from __future__ import annotations
+
+import click
+
+from qualcode.cli.options import Table, emit, output_options
+from qualcode.evaluation.outside import evaluate_choices, evaluate_passages, read_gold
+
+
+@click.command()
+@click.argument("gold", type=click.Path(dir_okay=False))
+@click.option("--codebook", type=click.Path(dir_okay=False), default=None,
+              help="Codebook YAML (default: the shipped handlingsplan codebook).")
+@click.option("--misses", is_flag=True, help="List each item whose suggestions differ from the gold.")
+@output_options(formats=("table", "json", "md", "csv"))
+def evaluate(gold: str, codebook: str | None, misses: bool, fmt: str, output: str | None) -> None:
+    """Score suggestions against a gold file (JSON Lines as in ../shared/dev: passages with
+    areas/themes, or free-text area answers with area/ambiguous), in a fresh temporary project."""
+    kind, items = read_gold(gold)
+    if kind == "passages":
+        r = evaluate_passages(items, codebook)
+        data = r.to_json() if misses else {k: v for k, v in r.to_json().items() if k != "misses"}
+        tables = [Table(f"{gold}: {r.items} passages", ["precision", "recall", "F1"],
+                        [[r.precision, r.recall, r.f1]], formats={c: "float3" for c in ("precision", "recall", "F1")},
+                        decimal_comma=False),
+                  Table("per label", ["label", "gold", "precision", "recall", "F1", "kappa"],
+                        [[lab["label"], lab["gold"], lab["precision"], lab["recall"], lab["f1"], lab["kappa"]]
+                         for lab in r.labels], formats={c: "float3" for c in ("precision", "recall", "F1", "kappa")},
+                        decimal_comma=False)]
+        if misses:
+            tables.append(Table("misses", ["id", "missed", "extra", "text"],
+                                [[m["id"], " ".join(m["missed"]), " ".join(m["extra"]), m["text"]] for m in r.misses]))
+    else:
+        c = evaluate_choices(items, codebook)
+        data = c.to_json() if misses else {k: v for k, v in c.to_json().items() if k != "misses"}
+        tables = [Table(f"{gold}: {c.clear} clear answers, {c.ambiguous} ambiguous",
+                        ["right", "top-90 % right", "ambiguous below median"],
+                        [[c.right, c.top90_right, c.ambiguous_below_median]],
+                        formats={c_: "float3" for c_ in ("right", "top-90 % right", "ambiguous below median")},
+                        decimal_comma=False),
+                  Table("reliability (score bin against share right)", ["bin", "n", "right"],
+                        [[b["bin"], b["n"], b["right"]] for b in c.reliability], formats={"right": "float3"},
+                        decimal_comma=False)]
+        if misses:
+            tables.append(Table("misses", ["id", "text", "gold", "got", "score", "reason"],
+                                [[m["id"], m["text"], m["gold"], m["got"], m["score"], m["reason"]] for m in c.misses]))
+    emit(fmt, output, data=data, tables=tables)
+
+
+COMMANDS = [evaluate]

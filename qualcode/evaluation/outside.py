@@ -1,0 +1,220 @@
+"""Suggestions measured on labelled text nobody tuned the codebook for, as a new user gets them.
+
+A gold file in the format of ``../shared/dev`` (JSON Lines: ``id``, ``text`` and ``areas`` +
+``themes`` for passages; ``text``, ``area``, ``ambiguous`` for free-text area answers) is
+imported into a fresh temporary project with the given codebook and suggested there, so the
+figures are those a researcher would see on her own notes. Passages are scored at document
+level over areas 1–13 and the themes, counting suggestions scored at or above 0.5; answers by
+the best-scored area, with the share right among the most confident 90 % and a reliability
+table (score bins against the share right), since a score must mean what it says.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qualcode.errors import QualcodeError
+from qualcode.fields import CONFIDENT
+
+THEMES = ("lokaler", "omorganisation", "lon", "personalomsattning", "arbetsbelastning")
+LABELS: tuple[str, ...] = tuple(str(n) for n in range(1, 14)) + THEMES
+
+
+def read_gold(path: str | Path) -> tuple[str, list[dict[str, Any]]]:
+    """The items of a gold file and its kind: ``passages`` or ``choices``."""
+    items = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    try:
+                        items.append(json.loads(line))
+                    except json.JSONDecodeError as e:
+                        raise QualcodeError(f"{path}:{n}: not a JSON line ({e.msg})") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise QualcodeError(f"cannot read gold file {path}: {e}") from None
+    if not items:
+        raise QualcodeError(f"{path}: no items")
+    if all("area" in it and "text" in it for it in items):
+        return "choices", items
+    for n, it in enumerate(items, 1):
+        if not isinstance(it, dict) or not {"id", "text"} <= set(it) or not ("areas" in it or "themes" in it):
+            raise QualcodeError(f"{path}: item {n} needs id, text and areas/themes (or text and area for answers)")
+    return "passages", items
+
+
+@dataclass
+class LabelScore:
+    label: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        f1 = 2 * p * r / (p + r) if p and r else 0.0 if p is not None and r is not None else None
+        return {"label": self.label, "gold": self.tp + self.fn, "precision": p, "recall": r, "f1": f1,
+                "kappa": kappa(self.tp, self.fp, self.fn, self.tn)}
+
+
+def kappa(tp: int, fp: int, fn: int, tn: int) -> float | None:
+    n = tp + fp + fn + tn
+    if not n:
+        return None
+    po = (tp + tn) / n
+    pe = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / (n * n)
+    return 1.0 if pe == 1 else (po - pe) / (1 - pe)
+
+
+@dataclass
+class PassageReport:
+    items: int
+    precision: float
+    recall: float
+    f1: float
+    labels: list[dict[str, Any]]
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "passages", "items": self.items, "precision": self.precision, "recall": self.recall,
+                "f1": self.f1, "labels": self.labels, "misses": self.misses}
+
+
+def predicted_labels(rows: list[dict[str, Any]], min_score: float = CONFIDENT) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for s in rows:
+        if (s.get("score") or 0) < min_score:
+            continue
+        number, code = s.get("number"), s.get("code")
+        lab = str(number) if number is not None and 1 <= int(number) <= 13 else code if code in THEMES else None
+        if lab is not None:
+            out.setdefault(s["doc"], set()).add(lab)
+    return out
+
+
+def score_passages(items: list[dict[str, Any]], predicted: dict[str, set[str]]) -> PassageReport:
+    scores = {lab: LabelScore(lab) for lab in LABELS}
+    misses = []
+    for it in items:
+        gold = {str(a) for a in it.get("areas", [])} | set(it.get("themes", []))
+        pred = predicted.get(str(it["id"]), set())
+        for lab, sc in scores.items():
+            g, p = lab in gold, lab in pred
+            sc.tp += g and p
+            sc.fp += p and not g
+            sc.fn += g and not p
+            sc.tn += not g and not p
+        if gold != pred:
+            misses.append({"id": it["id"], "missed": sorted(gold - pred), "extra": sorted(pred - gold),
+                           "text": it["text"]})
+    tp, fp, fn = (sum(getattr(s, k) for s in scores.values()) for k in ("tp", "fp", "fn"))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return PassageReport(len(items), p, r, 2 * p * r / (p + r) if p + r else 0.0,
+                         [s.to_json() for s in scores.values()], misses)
+
+
+def evaluate_passages(items: list[dict[str, Any]], codebook: str | Path | None = None) -> PassageReport:
+    """Import the passages as notes into a fresh temporary project, suggest, and score."""
+    return score_passages(items, suggest_passages(items, codebook))
+
+
+def suggest_passages(items: list[dict[str, Any]], codebook: str | Path | None = None) -> dict[str, set[str]]:
+    """The labels a fresh project suggests (score >= 0.5) for each passage, by id."""
+    from qualcode.project import Project
+    from qualcode.suggest.listing import list_suggestions
+    from qualcode.suggest.run import suggest
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "notes"
+        folder.mkdir()
+        for i, it in enumerate(items):
+            doc_id = json.dumps(str(it["id"]), ensure_ascii=False)
+            (folder / f"{i:06d}.md").write_text(f"---\nid: {doc_id}\n---\n\n{it['text']}\n", encoding="utf-8")
+        p = Project.init(Path(tmp) / "eval.db", codebook)
+        try:
+            p.import_notes(folder)
+            suggest(p)
+            rows = list_suggestions(p)
+        finally:
+            p.close()
+    return predicted_labels(rows)
+
+
+@dataclass
+class ChoiceReport:
+    clear: int
+    right: float
+    top90_right: float
+    ambiguous: int
+    ambiguous_below_median: float | None
+    reliability: list[dict[str, Any]]
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "choices", **{k: getattr(self, k) for k in self.__dataclass_fields__}}
+
+
+BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
+
+
+def evaluate_choices(items: list[dict[str, Any]], codebook: str | Path | None = None) -> ChoiceReport:
+    """Read each answer with the choice normaliser of a fresh project's codebook, and score."""
+    from qualcode.codebook import load_codebook
+    from qualcode.project import DEFAULT_CODEBOOK
+    from qualcode.suggest.choices import ChoiceNormaliser
+    cb = load_codebook(codebook or DEFAULT_CODEBOOK)
+    norm = ChoiceNormaliser(cb)
+    number = {c.id: c.number for c in cb.codes}
+    clear, amb, misses = [], [], []
+    for it in items:
+        res = norm.normalise(str(it["text"]))
+        got = number.get(res.code) if res.code is not None else None
+        score = float(res.score) if res.code is not None else 1.0
+        right = got == it.get("area")
+        (amb if it.get("ambiguous") else clear).append((score, right))
+        if not it.get("ambiguous") and not right:
+            misses.append({"id": it.get("id"), "text": it["text"], "gold": it.get("area"), "got": got,
+                           "score": round(score, 3), "reason": res.reason})
+    return ChoiceReport(len(clear), _share(clear), _top90(clear), len(amb), _below_median(clear, amb),
+                        _reliability(clear), misses)
+
+
+def _share(pairs: list[tuple[float, bool]]) -> float:
+    return sum(r for _, r in pairs) / len(pairs) if pairs else 0.0
+
+
+def _top90(pairs: list[tuple[float, bool]]) -> float:
+    ranked = sorted(pairs, key=lambda p: -p[0])
+    return _share(ranked[: max(1, round(0.9 * len(ranked)))]) if ranked else 0.0
+
+
+def _below_median(clear: list[tuple[float, bool]], amb: list[tuple[float, bool]]) -> float | None:
+    right = sorted(s for s, r in clear if r)
+    if not amb or not right:
+        return None
+    median = right[len(right) // 2]
+    return sum(s < median for s, _ in amb) / len(amb)
+
+
+def _reliability(pairs: list[tuple[float, bool]]) -> list[dict[str, Any]]:
+    out = []
+    for lo, hi in zip(BINS, BINS[1:]):
+        inside = [r for s, r in pairs if lo <= s < hi]
+        if inside:
+            out.append({"bin": f"{lo:.2f}–{min(hi, 1.0):.2f}", "n": len(inside), "right": _share([(0, r) for r in inside])})
+    return out
+
+
+def passages_to_csv(report: PassageReport, path: str | Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["label", "gold", "precision", "recall", "f1", "kappa"])
+        for lab in report.labels:
+            w.writerow([lab[k] for k in ("label", "gold", "precision", "recall", "f1", "kappa")])

@@ -1,0 +1,148 @@
+"""The base-model source: ``base:<version>`` rows from the model shipped with the codebook.
+
+It reads each notes document whole (and each open-answer cell), as it was trained, and puts
+each label it gives on the segment of that unit whose own text scores highest for the label.
+It redoes the units that hold segments this run tokenized, and every unit when the model or
+the codebook's labels changed (state row ``STATE``); a codebook whose areas or themes no longer
+match the model's skips it with a one-line notice.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any, Sequence
+
+from qualcode.codebook import AREA_GROUP
+from qualcode.nlp.tokens import TokenStream, load_types
+from qualcode.store.suggestions import replace_suggestions
+from qualcode.suggest import base_model
+from qualcode.suggest.base import RunContext
+
+STATE = ("__base__", "")
+MIN_SCORE = 0.3   # rows below this are not stored (below 0.5 they are hints)
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> base_model.BaseModel | None:
+    return base_model.BaseModel.load() if base_model.MODEL_FILE.exists() else None
+
+
+def lemma_texts_of(texts: Sequence[str]) -> list[str]:
+    """Lemmas and compound parts of raw texts through the blank pipeline (for training)."""
+    from qualcode.nlp.pipeline import Pipeline, choose_pipeline
+    pipe = Pipeline(choose_pipeline(None, None, "lookup"), "lookup")
+    return [stream_words(s) for s in pipe.process(list(texts))]
+
+
+def stream_words(stream: TokenStream) -> str:
+    words = []
+    for lemma, parts in zip(stream.lemmas, stream.parts):
+        if base_model.WORD.match(lemma):
+            words.append(lemma.lower())
+        if parts:  # compound parts, so "lönefrågan" also says "lön" and "fråga"
+            words.extend(p for p in parts.split("+") if len(p) >= 3)
+    return " ".join(words)
+
+
+class BaseModelSource:
+    name = "base"
+    owns = "base:%"
+
+    def prepare(self, ctx: RunContext) -> int:
+        self.units: list[tuple[str, str]] = []
+        self.drop = False
+        model = shipped_model()
+        if model is None:
+            self.drop = True
+            return 0
+        self.model = model
+        self.codes = _label_codes(ctx)
+        if base_model.codebook_fingerprint(ctx.codebook) != model.codebook:
+            ctx.summary.notice = ((ctx.summary.notice + "; ") if ctx.summary.notice else "") + (
+                f"the base model {model.version} was trained under other area and theme codes; skipped")
+            self.drop = True  # its earlier rows no longer mean what they said
+            return 0
+        fields = sorted(f for f, groups in ctx.groups.items() if set(groups) & {AREA_GROUP, "tema"})
+        self.fingerprint = json.dumps([model.version, model.codebook, fields, sorted(self.codes.items())])
+        stored = (ctx.state or {}).get(STATE[0], {}).get(STATE[1])
+        everything = not ctx.incremental or stored != self.fingerprint
+        sql = ("SELECT DISTINCT doc, field FROM segments WHERE retired = 0 AND field IN (SELECT value FROM json_each(?))")
+        args: list[Any] = [json.dumps(fields)]
+        if ctx.wanted_docs is not None:
+            sql += " AND doc IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(ctx.wanted_docs))
+        self.everything = everything and ctx.wanted_docs is None
+        self.all_units = [tuple(r) for r in ctx.conn.execute(sql, args)]
+        self.all_docs = everything
+        return 0
+
+    def run(self, ctx: RunContext) -> None:
+        if self.drop:
+            with ctx.project.transaction():
+                ctx.conn.execute("DELETE FROM suggestions WHERE source LIKE 'base:%'")
+                ctx.conn.execute("DELETE FROM suggest_state WHERE field = ? AND code = ?", STATE)
+            return
+        if not hasattr(self, "all_units"):
+            return
+        units = self.all_units
+        if not self.all_docs:
+            touched = {tuple(r) for r in ctx.conn.execute(
+                "SELECT DISTINCT doc, field FROM segments WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(ctx.tokenized)),))}
+            units = [u for u in units if u in touched]
+        if not units:
+            return
+        load_types(ctx.conn)
+        source = f"base:{self.model.version}"
+        for i in range(0, len(units), 500):
+            self._units(ctx, units[i:i + 500], source)
+        if ctx.wanted_docs is None and ctx.wanted_codes is None:
+            with ctx.project.transaction():
+                ctx.conn.execute("INSERT OR REPLACE INTO suggest_state(field, code, fingerprint) VALUES (?,?,?)",
+                                 (*STATE, self.fingerprint))
+
+    def _units(self, ctx: RunContext, units: list[tuple[str, str]], source: str) -> None:
+        rows = ctx.conn.execute(
+            "SELECT s.id, s.doc, s.field, s.start, s.text, t.data FROM segments s "
+            "LEFT JOIN segment_tokens t ON t.segment = s.id WHERE s.retired = 0 AND "
+            "(s.doc || char(31) || s.field) IN (SELECT value FROM json_each(?)) ORDER BY s.doc, s.field, s.position",
+            (json.dumps([f"{d}\x1f{f}" for d, f in units]),)).fetchall()
+        by_unit: dict[tuple[str, str], list[Any]] = {}
+        for r in rows:
+            by_unit.setdefault((r[1], r[2]), []).append(r)
+        out = []
+        group_of = {c.id: c.group for c in ctx.codebook.codes}
+        for (doc, fld), segs in by_unit.items():
+            allowed = set(ctx.groups.get(fld, ()))  # a field bound to one group gets only its codes
+            words = [stream_words(TokenStream.decode(r[5])) if r[5] is not None else r[4].lower() for r in segs]
+            probs = self.model.probabilities([" ".join(words)], [" ".join(r[4] for r in segs)])[0]
+            fired = [(j, p) for j, p in enumerate(probs) if p >= MIN_SCORE and self.model.labels[j] in self.codes
+                     and group_of[self.codes[self.model.labels[j]]] in allowed]
+            if not fired:
+                continue
+            each = self.model.probabilities(words, [r[4] for r in segs]) if len(segs) > 1 else None
+            for j, p in fired:
+                k = int(each[:, j].argmax()) if each is not None else 0
+                seg = segs[k]
+                code = self.codes[self.model.labels[j]]
+                if ctx.wanted_codes is not None and code not in ctx.wanted_codes:
+                    continue
+                out.append((seg[0], code, source, round(float(p), 4), seg[3], seg[3] + len(seg[4]), 0,
+                            f"basmodell {self.model.version}, p={p:.2f}", None, ctx.version, ctx.stamp))
+        ids = [r[0] for r in rows]
+        code_filter = json.dumps(sorted(ctx.wanted_codes)) if ctx.wanted_codes is not None else None
+        with ctx.project.transaction():
+            replace_suggestions(ctx.conn, ids, out, "source LIKE 'base:%'", code_filter, ctx.version)
+        ctx.summary.count_rows(self.name, out)
+
+
+def _label_codes(ctx: RunContext) -> dict[str, str]:
+    """Model label ("6", "lokaler") -> the codebook's code id."""
+    out = {}
+    for c in ctx.codebook.codes:
+        if c.group == AREA_GROUP and c.number is not None and 1 <= c.number <= 13:
+            out[str(c.number)] = c.id
+        elif c.id in base_model.THEMES:
+            out[c.id] = c.id
+    return out

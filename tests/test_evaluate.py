@@ -1,0 +1,47 @@
+"""``qualcode evaluate``: outside text measured in a fresh project, as a new user would get it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qualcode.cli import main
+from qualcode.evaluation.outside import kappa, score_passages
+
+GOLD = Path(__file__).parent / "fixtures" / "gold"
+
+
+def test_passages_are_scored_per_label_with_the_misses_listed(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["evaluate", str(GOLD / "passages.jsonl"), "--misses", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["kind"] == "passages" and data["items"] == 3
+    labels = {lab["label"]: lab for lab in data["labels"]}
+    assert labels["lokaler"]["gold"] == 1 and labels["lokaler"]["recall"] == 1.0
+    assert 0 < data["precision"] <= 1 and 0 < data["recall"] <= 1
+    assert all({"id", "missed", "extra", "text"} <= set(m) for m in data["misses"])
+
+
+def test_choice_answers_get_accuracy_top90_and_a_reliability_table() -> None:
+    r = CliRunner().invoke(main, ["evaluate", str(GOLD / "choices.jsonl"), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["kind"] == "choices" and data["clear"] == 3 and data["ambiguous"] == 1
+    assert data["right"] == 1.0 and sum(b["n"] for b in data["reliability"]) == 3
+
+
+def test_a_malformed_gold_file_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "x", "areas": []}\nnot json\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["evaluate", str(bad)])
+    assert r.exit_code == 1 and "bad.jsonl:2" in r.output and "Traceback" not in r.output
+
+
+def test_scores_count_missed_and_extra_labels() -> None:
+    items = [{"id": "a", "text": "", "areas": [3], "themes": ["lon"]}, {"id": "b", "text": "", "areas": [], "themes": []}]
+    rep = score_passages(items, {"a": {"3"}, "b": {"lon"}})
+    assert (round(rep.precision, 3), round(rep.recall, 3)) == (0.5, 0.5)
+    assert [m["id"] for m in rep.misses] == ["a", "b"]
+    assert kappa(5, 0, 0, 5) == 1.0 and kappa(0, 5, 5, 0) < 0
