@@ -2,8 +2,10 @@
 """Bygg demokorpusen corpora/handlingsplan-2016-2018/ från det handskrivna materialet.
 
 Materialet (meningsmallar med sina koder, stavningar av flervalssvar, öppna svar per
-kategori) ligger i scripts/corpus_material/*.yaml; här finns bara logiken. Allt slumpas
-med random.Random(2018), så två körningar ger byte för byte samma filer.
+kategori) ligger i scripts/corpus_material/*.yaml; här finns bara logiken. Koderna följer
+kodmanualen (../shared/CODING.md): rättas guldet, så rättas det i materialet, aldrig i de
+skrivna filerna. Allt slumpas med random.Random (ett frö per del: 2018, 2019, 2020), så två
+körningar ger byte för byte samma filer.
 
     python scripts/build_demo_corpus.py                 # skriver om corpora/handlingsplan-2016-2018/
     python scripts/build_demo_corpus.py --out /tmp/x    # någon annanstans (testerna gör så)
@@ -637,10 +639,10 @@ def build(out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    rng = random.Random(SEED)
-    build_notes(out, rng, codebook)
-    build_survey_2018(out, rng, codebook)
-    build_survey_2016_2017(out, rng, codebook)
+    # Varje del har ett eget frö, så att en ändring i en dels material inte slumpar om de andra.
+    build_notes(out, random.Random(SEED), codebook)
+    build_survey_2018(out, random.Random(SEED + 1), codebook)
+    build_survey_2016_2017(out, random.Random(SEED + 2), codebook)
     shutil.copyfile(MATERIAL / "corpus_readme.md", out / "README.md")
 
 

@@ -29,7 +29,7 @@ SDF = ["Rinkeby-Kista", "Spånga-Tensta", "Hässelby-Vällingby", "Bromma", "Kun
        "Älvsjö", "Hägersten-Liljeholmen", "Skärholmen"]
 CHOICE_FIELDS = ["langst_1", "langst_2", "langst_3", "behov_1", "behov_2", "behov_3"]
 OPEN_FIELDS = ["fraga_2a", "fraga_2b", "fraga_2c"]
-NON_ANSWERS = {"", "-", "–", "?", "vet ej", "vet inte", "se ovan", "samma"}
+NON_ANSWERS = {"", "-", "–", "?", "vet ej", "vet inte", "se ovan", "samma", "alla", "allt", "15"}
 SENTENCE_SPLIT = re.compile(r'(?<=[.!?])\s+|(?<=[.!?]["”])\s+')
 
 
