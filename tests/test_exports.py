@@ -27,15 +27,17 @@ def test_choice_xlsx_has_number_cells_in_report_layout(fx: Project, cli, tmp_pat
     assert r.exit_code == 0, r.output
     from openpyxl import load_workbook
     wb = load_workbook(out)
-    assert wb.sheetnames[:2] == ["langst_1", "langst_2"] and len(wb.sheetnames) == 3
+    assert wb.sheetnames[:3] == ["Innehåll", "langst_1", "langst_2"] and len(wb.sheetnames) == 4
+    assert wb["Innehåll"]["A2"].hyperlink.location == "'langst_1'!A1"
     ws = wb["langst_1"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     assert rows[0][0] == "langst_1" and rows[2] == [None, "Antal", "Procent"]
     by_label = {r[0]: r[1:] for r in rows[3:] if r and r[0]}
-    assert by_label["6. Administrativt stöd till socialsekreterare och biståndshandläggare"] == [2, 28.6]
-    assert by_label["Ej svar"] == [3, 42.9] and by_label["Total"] == [7, 100.0]
-    pct_cell = next(c for c in ws["C"] if c.value == 28.6)
-    assert pct_cell.number_format == "0.0"
+    assert by_label["6. Administrativt stöd till socialsekreterare och biståndshandläggare"] == [2, 0.286]
+    assert by_label["Ej svar"] == [3, 0.429] and by_label["Total"] == [7, 1.0]
+    pct_cell = next(c for c in ws["C"] if c.value == 0.286)
+    assert pct_cell.number_format == "0.0%" and ws["B4"].data_type == "n" and isinstance(ws["B4"].value, int)
+    assert ws.freeze_panes == "A4"
     assert any("Systembortfall: 1" in str(r[0]) for r in rows if r[0])
 
 
@@ -47,7 +49,8 @@ def test_presence_docx_holds_a_real_table(fx: Project, cli, tmp_path: Path) -> N
     import docx
     d = docx.Document(str(out))
     table = d.tables[0]
-    cells = [[c.text for c in row.cells] for row in table.rows]
+    cells = [[c.text.replace("\u00a0", " ") for c in row.cells] for row in table.rows]
+    assert "0 av 2 (0\u00a0%)" in {c.text for c in table.rows[1].cells}   # the share never wraps
     assert cells[0] == ["Nr", "Kod", "ht2016 (n=2)", "vt2017 (n=5)", "ht2017 (n=3)", "Totalt (n=10)"]
     assert cells[1][2:] == ["0 av 2 (0 %)", "3 av 5 (60 %)", "1 av 3 (33 %)", "4 av 10 (40 %)"]
     assert cells[2][3] == "1 av 5 (20 %)"

@@ -35,7 +35,7 @@ def record(cli, tmp_path: Path, rows: list[tuple[str, str, str]]) -> None:
 def table(path: Path, title: str | None = None) -> dict[str, int]:
     """The Antal column of the table titled ``title`` in a report CSV (None: the file's only,
     untitled table), by row label."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))  # as Swedish Excel
     start = -1 if title is None and rows[0] == ["", "Antal", "Procent"] else \
         next((i for i, r in enumerate(rows) if r == [title]), None)
     assert start is not None, f"no table {title!r} in {path}: {[r for r in rows if len(r) == 1]}"
@@ -134,4 +134,4 @@ def test_respondents_by_attribute_are_counted_per_survey(cli, project, tmp_path:
     assert not (out / "respondents_roll_enkat_2016_2017.csv").exists()   # that survey did not ask
     assert table(out / "respondents_enkat.csv")["Totalt"] == 7
     index = (out / "index.md").read_text(encoding="utf-8")
-    assert "Antal enkätsvar fördelat över verksamhet (enkat=2016-2017)" in index
+    assert "Enkätsvar per verksamhet (enkat=2016-2017)" in index

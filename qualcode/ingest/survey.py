@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from qualcode.errors import QualcodeError
 from qualcode.ingest.sheets import read_table
+from qualcode.ingest.spss import SPSS_SUFFIXES, SYSTEM_MISSING, read_spss_table, spss_labels
 from qualcode.ingest.write import DocumentRecord, ImportBatch, SegmentRecord
 
 MAX_ATTRIBUTE = 10_000  # characters in an attribute cell (an answer may be longer)
@@ -25,7 +26,8 @@ def read_survey(file: str | Path, *, id_column: str, attributes: list[str], text
                 constants: dict[str, str] | None = None, progress: Any = None) -> ImportBatch:
     path = Path(file)
     where = str(path)
-    table = read_table(path, sheet)
+    labelled = read_spss_table(path, choices) if path.suffix.lower() in SPSS_SUFFIXES else None
+    table = labelled.table if labelled else read_table(path, sheet)
     header = table.header
     wanted = [id_column, *attributes, *texts, *choices]
     missing_cols = [c for c in wanted if c not in header]
@@ -39,7 +41,7 @@ def read_survey(file: str | Path, *, id_column: str, attributes: list[str], text
     if clash:
         raise QualcodeError(f"attribute {', '.join(clash)} is both a column and a constant", where=where)
     index = {name: header.index(name) for name in wanted}
-    missing_set = {m.strip() for m in missing_values}
+    missing_set = {m.strip() for m in missing_values} | {SYSTEM_MISSING}
     docs: list[DocumentRecord] = []
     seen: dict[str, int] = {}
     for rownum, row in table.rows:
@@ -67,7 +69,10 @@ def read_survey(file: str | Path, *, id_column: str, attributes: list[str], text
     field_groups = field_groups or {}
     fields: dict[str, tuple[str, str | None]] = {n: ("text", field_groups.get(n)) for n in texts}
     fields.update({n: ("choice", choice_group) for n in choices})
-    return ImportBatch(where, docs, fields)
+    batch = ImportBatch(where, docs, fields)
+    if labelled:  # stored in the import's own transaction (ingest.write runs ``after_write``)
+        batch.after_write = [lambda conn: spss_labels(conn, labelled, attributes)]  # type: ignore[attr-defined]
+    return batch
 
 
 def _id_cell(value: str, rownum: int, column: str, where: str) -> str:

@@ -24,9 +24,14 @@ from typing import Any
 from qualcode import tally as T
 from qualcode.project import Project
 from qualcode.report import charts
-from qualcode.report.formats import Table, markdown_table, markdown_text, render_text, write_docx, write_xlsx
+from qualcode.report import sections as extra
+from qualcode.report.sections import categorical_attributes
+from qualcode.report.formats import Table, markdown_table, markdown_text, render_text, write_xlsx
+from qualcode.report.formats.csv import BOM, render_csv
+from qualcode.report.formats.docx import DocSection, write_report_docx
+from qualcode.report.names import unique_stem
+from qualcode.variables import title as variable_title
 
-MAX_CATEGORIES = 20
 SURVEY_ATTRIBUTE = "enkat"   # the attribute that tells surveys apart (README: import survey --set enkat=…)
 
 
@@ -34,9 +39,13 @@ SURVEY_ATTRIBUTE = "enkat"   # the attribute that tells surveys apart (README: i
 class Section:
     title: str
     tables: list[Table]
-    chart: str | None = None
+    charts: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     unreviewed: int | None = None
+
+    @property
+    def chart(self) -> str | None:
+        return self.charts[0] if self.charts else None
 
 
 @dataclass
@@ -52,16 +61,7 @@ class Report:
 
     @property
     def charts(self) -> list[str]:
-        return [s.chart for s in self.sections if s.chart]
-
-
-def categorical_attributes(project: Project, kind: str) -> list[str]:
-    """Attributes that group documents: 2..MAX_CATEGORIES values, fewer values than documents."""
-    rows = project.conn.execute(
-        "SELECT a.name, COUNT(DISTINCT a.value), COUNT(DISTINCT a.doc) FROM attributes a "
-        "JOIN documents d ON d.id = a.doc WHERE d.kind = ? GROUP BY a.name ORDER BY a.name", (kind,)).fetchall()
-    n_docs = project.conn.execute("SELECT COUNT(*) FROM documents WHERE kind = ?", (kind,)).fetchone()[0]
-    return [r[0] for r in rows if 2 <= r[1] <= MAX_CATEGORIES and r[1] < n_docs]
+        return [c for s in self.sections for c in s.charts]
 
 
 def choice_sets(project: Project) -> list[list[str]]:
@@ -93,23 +93,22 @@ def _natural(name: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "tabell"
-
-
 def build_report(project: Project, folder: str | Path, *, coder: str | None = None,
                  include_suggestions: bool = False, lang: str = "sv",
-                 survey_attribute: str | None = SURVEY_ATTRIBUTE) -> Report:
+                 survey_attribute: str | None = SURVEY_ATTRIBUTE, csv_style: str | None = None) -> Report:
     """Write the report folder. ``survey_attribute`` names the document attribute that tells
     surveys apart; a set of choice columns answered in several surveys gets one table per value
-    (None: pool them, as a single-survey project always is)."""
+    (None: pool them, as a single-survey project always is). ``csv_style`` is how the CSV files
+    are written (default: as the report's language writes numbers, ``sv``: ";" and decimal comma)."""
     if survey_attribute and survey_attribute != SURVEY_ATTRIBUTE:  # a name the user typed must exist
         T.check_attributes(project, [survey_attribute])
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     (out / "charts").mkdir(exist_ok=True)
     rep = Report(out)
-    job = _Job(project, out, lang, dict(coder=coder, include_suggestions=include_suggestions), survey_attribute)
+    render_csv([], csv_style or lang)   # an unknown style is refused before anything is written
+    job = _Job(project, out, lang, dict(coder=coder, include_suggestions=include_suggestions), survey_attribute,
+               csv_style or lang)
     kinds = {r[0] for r in project.conn.execute("SELECT DISTINCT kind FROM documents")}
     if "interview" in kinds:
         rep.sections += _presence_sections(job)
@@ -117,10 +116,14 @@ def build_report(project: Project, folder: str | Path, *, coder: str | None = No
         rep.sections += _respondent_sections(job)
     rep.sections += _choice_sections(job)
     rep.sections += _mention_sections(job)
-    all_tables = rep.tables
-    write_xlsx(all_tables, str(out / "tabeller.xlsx"))
-    write_docx(all_tables, str(out / "tabeller.docx"))
+    rep.sections += extra.crosstab_sections(job)
+    rep.sections += extra.quote_sections(job)
+    write_xlsx(rep.tables, str(out / "tabeller.xlsx"), lang=lang)
     rep.index_md, rep.index_html = _write_index(project, rep, lang, include_suggestions)
+    heading = "Tabeller och diagram" if lang == "sv" else "Tables and charts"
+    write_report_docx(heading, _intro(project, lang, include_suggestions),
+                      [DocSection(s.title, s.tables, [str(out / c) for c in s.charts]) for s in rep.sections],
+                      out / "tabeller.docx", lang)
     return rep
 
 
@@ -133,20 +136,30 @@ class _Job:
     lang: str
     kw: dict[str, Any]              # coder, include_suggestions: how every tally counts
     survey_attribute: str | None
+    csv_style: str = "sv"
+    stems: set[str] = field(default_factory=set)   # file names taken, so two sections never share one
 
     def unknown(self) -> str:
         return T.labels(self.lang)["unknown"]
+
+    def title(self, name: str) -> str:
+        """A field's or attribute's label from the study, else its name."""
+        return variable_title(self.project.conn, name)
+
+    def section(self, stem: str, tables: list[Table], unreviewed: int | None, draw: Any,
+                title: str | None = None) -> Section:
+        return _section(self, stem, tables, unreviewed, draw, title)
 
 
 def _presence_sections(job: _Job) -> list[Section]:
     """Presence of codes in the interviews, overall and by each categorical attribute."""
     lang = job.lang
     res = T.presence(job.project, kind="interview", **job.kw)
-    out = [_section(job.out, "presence_all", T.presence_tables(res, lang), res.unreviewed,
+    out = [job.section("presence_all", T.presence_tables(res, lang), res.unreviewed,
                     lambda p: charts.presence_chart(res, p, lang))]
     for attr in categorical_attributes(job.project, "interview"):
         r = T.presence(job.project, kind="interview", by=[attr], **job.kw)
-        out.append(_section(job.out, f"presence_{attr}", T.presence_tables(r, lang), r.unreviewed,
+        out.append(job.section(f"presence_{attr}", T.presence_tables(r, lang), r.unreviewed,
                             lambda p, r=r: charts.presence_chart(r, p, lang)))
     return out
 
@@ -158,11 +171,11 @@ def _respondent_sections(job: _Job) -> list[Section]:
     surveys = survey_values(job.project, None, survey) if survey else []
     out = []
     for attr in categorical_attributes(job.project, "response"):
-        title = (f"Antal enkätsvar fördelat över {attr}" if sv else f"Survey answers by {attr}")
+        title = (f"Enkätsvar per {job.title(attr)}" if sv else f"Survey answers by {job.title(attr)}")
         if len(surveys) < 2 or attr == survey:
             t = T.attribute_table(T.attribute_counts(job.project, attr, kind="response"), job.lang)
             t.title = title
-            out.append(_section(job.out, f"respondents_{attr}", [t], None, None))
+            out.append(job.section(f"respondents_{attr}", [t], None, None))
             continue
         for value in surveys:  # as for choice tables: one survey's respondents at a time
             a = T.attribute_counts(job.project, attr, kind="response", where={survey: value})
@@ -170,7 +183,7 @@ def _respondent_sections(job: _Job) -> list[Section]:
                 continue  # a question this survey did not ask
             t = T.attribute_table(a, job.lang)
             t.title = f"{title} ({survey}={value or job.unknown()})"
-            out.append(_section(job.out, f"respondents_{attr}_{survey}_{value or 'saknas'}", [t], None, None))
+            out.append(job.section(f"respondents_{attr}_{survey}_{value or 'saknas'}", [t], None, None))
     return out
 
 
@@ -181,19 +194,20 @@ def _choice_sections(job: _Job) -> list[Section]:
     out = []
     for fields in choice_sets(job.project):
         stem = re.sub(r"[_\-\s]*\d+$", "", fields[0]) or fields[0]
+        labels = {f: job.title(f) for f in fields}
         values = survey_values(job.project, fields, survey) if survey else []
         if len(values) < 2:
             res = T.choice(job.project, fields, **job.kw)
-            out.append(_section(job.out, f"choice_{stem}", T.choice_tables(res, lang), res.unreviewed,
+            out.append(job.section(f"choice_{stem}", T.choice_tables(res, lang, titles=labels), res.unreviewed,
                                 lambda p, r=res: charts.choice_chart(r, p, lang)))
             continue
         for value in values:
             res = T.choice(job.project, fields, where={survey: value}, **job.kw)
             scope = f"{survey}={value or job.unknown()}"
-            tables = T.choice_tables(res, lang)
+            tables = T.choice_tables(res, lang, titles=labels)
             for t in tables:
                 t.title = f"{t.title} ({scope})"
-            out.append(_section(job.out, f"choice_{stem}_{survey}_{value or 'saknas'}", tables, res.unreviewed,
+            out.append(job.section(f"choice_{stem}_{survey}_{value or 'saknas'}", tables, res.unreviewed,
                                 lambda p, r=res, s=scope: charts.choice_chart(r, p, lang, title=s)))
     return out
 
@@ -210,22 +224,41 @@ def _mention_sections(job: _Job) -> list[Section]:
             "WHERE s.field = ?) x JOIN codes c ON c.id = x.code ORDER BY c.grp", (name, name))]
         for grp in used:
             m = T.mentions(job.project, groups=[grp], fields=[name], **job.kw)
-            out.append(_section(job.out, f"mentions_{name}_{grp}", T.mentions_tables(m, job.lang), m.unreviewed,
-                                lambda p, m=m: charts.mentions_chart(m, p, job.lang)))
+            tables = T.mentions_tables(m, job.lang)
+            heading = f"{T.labels(job.lang)['mentions']}: {job.title(name)} – {_group_title(job, grp)}"
+            for t in tables:   # two fields' tables must not share a title
+                t.title = heading or t.title
+            out.append(job.section(f"mentions_{name}_{grp}", tables, m.unreviewed,
+                                   lambda p, m=m: charts.mentions_chart(m, p, job.lang), heading))
     return out
 
 
-def _section(out: Path, stem: str, tables: list[Table], unreviewed: int | None, draw) -> Section:
-    stem = _slug(stem)
-    sec = Section(tables[0].title if tables else stem, tables, unreviewed=unreviewed)
-    (out / f"{stem}.csv").write_text(render_text("csv", tables=tables), encoding="utf-8")
-    (out / f"{stem}.md").write_text(render_text("md", tables=tables), encoding="utf-8")
+def _group_title(job: _Job, grp: str) -> str:
+    group = job.project.codebook.groups.get(grp)
+    return getattr(group, "label", None) or grp
+
+
+def _section(job: _Job, stem: str, tables: list[Table], unreviewed: int | None, draw: Any,
+             title: str | None = None) -> Section:
+    """Write a section's CSV (BOM first, so Excel reads UTF-8) and Markdown, and its charts."""
+    title = title or (tables[0].title if tables else stem)
+    stem = unique_stem(stem, job.stems)
+    sec = Section(title, tables, unreviewed=unreviewed)
+    (job.out / f"{stem}.csv").write_text(BOM + render_csv(tables, job.csv_style), encoding="utf-8")
+    (job.out / f"{stem}.md").write_text(render_text("md", tables=tables), encoding="utf-8")
     sec.files = [f"{stem}.csv", f"{stem}.md"]
     if draw is not None and any(t.rows for t in tables):
-        path = out / "charts" / f"{stem}.png"
-        draw(path)
-        sec.chart = f"charts/{stem}.png"
+        drawn = draw(job.out / "charts" / f"{stem}.png")
+        sec.charts = [f"charts/{Path(p).name}" for p in drawn]
     return sec
+
+
+def _intro(project: Project, lang: str, preview: bool) -> str:
+    cb = project.codebook
+    counted = "Endast validerade kodningar räknas." if not preview else T.labels(lang)["preview"] + "."
+    if lang == "sv":
+        return f"Projekt {project.path}, kodbok {cb.name} (version {cb.version}). {counted}"
+    return f"Project {project.path}, codebook {cb.name} (version {cb.version}). {counted}"
 
 
 def _write_index(project: Project, rep: Report, lang: str, preview: bool) -> tuple[str, str]:
@@ -233,7 +266,7 @@ def _write_index(project: Project, rep: Report, lang: str, preview: bool) -> tup
     cb = project.codebook
     heading = "Tabeller och diagram" if sv else "Tables and charts"
     counted = "Endast validerade kodningar räknas." if not preview else T.labels(lang)["preview"] + "."
-    intro = f"Projekt `{project.path}`, kodbok {cb.name} (version {cb.version}). {counted}"
+    intro = _intro(project, lang, preview)   # the HTML page shows it as typed: no Markdown backticks
     # a code span shows its text as typed; the codebook's name is prose, where HTML would run
     intro_md = f"Projekt `{project.path}`, kodbok {markdown_text(cb.name)} (version {cb.version}). {counted}"
     total_unrev = max([s.unreviewed or 0 for s in rep.sections] or [0])
@@ -250,12 +283,12 @@ def _write_index(project: Project, rep: Report, lang: str, preview: bool) -> tup
         md.append(" · ".join(f"[{f}]({f})" for f in s.files) + "\n")
         for t in s.tables:
             md.append(markdown_table(t))
-        if s.chart:
-            md.append(f"![{markdown_text(s.title)}]({s.chart})\n")
+        for c in s.charts:
+            md.append(f"![{markdown_text(s.title)}]({c})\n")
         body.append(f"<section><h2>{html.escape(s.title)}</h2><p>"
                     + " · ".join(f'<a href="{f}">{f}</a>' for f in s.files) + "</p>"
                     + "".join(_html_table(t) for t in s.tables)
-                    + (f'<img src="{s.chart}" alt="{html.escape(s.title)}">' if s.chart else "") + "</section>")
+                    + "".join(f'<img src="{c}" alt="{html.escape(s.title)}">' for c in s.charts) + "</section>")
     (rep.folder / "index.md").write_text("\n".join(md), encoding="utf-8")
     page = (f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{heading}</title><style>"
             "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"

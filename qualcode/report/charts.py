@@ -17,7 +17,12 @@ from qualcode.tally.labels import group_label, row_title
 from qualcode.tally.labels import percent as percent_of
 
 A4_TEXT_WIDTH_IN = 16 / 2.54
-COLORS = ["#1f4e79", "#5b9bd5", "#a9c8e8", "#c55a11", "#70ad47", "#7f7f7f"]
+DPI = 150
+MAX_HEIGHT_IN = 1880 / DPI        # no chart taller than a page: under 2,000 px at 150 dpi, legend included
+# Okabe & Ito's colour-blind-safe palette (black, the labels' colour, swapped for Tol's wine): a chart never
+# shows more series than colours, so no two series share one
+COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#882255"]
+MAX_SERIES = len(COLORS)
 
 
 def _wrap(label: str, width: int = 48) -> str:
@@ -26,12 +31,48 @@ def _wrap(label: str, width: int = 48) -> str:
 
 def bar_chart(path: str | Path, categories: Sequence[str], series: dict[str, Sequence[float]], *,
               title: str = "", xlabel: str = "", stacked: bool = False, percent: bool = False,
-              decimal_comma: bool = True) -> Path:
+              decimal_comma: bool = True) -> list[Path]:
     """Draw categories top-down as horizontal bars; one series = plain bars, several = grouped or
-    stacked (stacked when the bar's length, the combined total, is what the reader compares)."""
+    stacked (stacked when the bar's length, the combined total, is what the reader compares).
+
+    A chart stays legible at any size: past ``MAX_SERIES`` series each series gets a chart of
+    its own (small multiples, one file each), and categories that would make a chart taller than
+    a page continue in the next one. The first file is ``path``, the others ``path`` with ``_2``,
+    ``_3`` … before the suffix; all are returned."""
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg"):
         raise QualcodeError(f"chart file must end in .png or .svg, not {path.suffix or '(none)'!r}", where=str(path))
+    names = list(series)
+    groups = [[n] for n in names] if len(names) > MAX_SERIES else [names]
+    jobs = []
+    for group in groups:
+        sub = {n: series[n] for n in group}
+        sub_title = title if len(groups) == 1 else ": ".join(x for x in (title, group[0]) if x)
+        for lo, hi in _pages(categories, len(group), stacked or len(group) == 1, sub_title):
+            jobs.append((sub_title, list(categories[lo:hi]), {n: list(v[lo:hi]) for n, v in sub.items()}))
+    out = []
+    for i, (t, cats, ser) in enumerate(jobs, start=1):
+        target = path if i == 1 else path.with_name(f"{path.stem}_{i}{path.suffix}")
+        out.append(_draw(target, cats, ser, title=t, xlabel=xlabel, stacked=stacked, percent=percent,
+                         decimal_comma=decimal_comma))
+    return out
+
+
+def _pages(categories: Sequence[str], n_series: int, single: bool, title: str) -> list[tuple[int, int]]:
+    """Ranges of categories, each short enough for one page-high chart."""
+    wrapped = [_wrap(c, 56) for c in categories]
+    pages, lo = [], 0
+    while lo < len(wrapped) or not pages:
+        hi = lo + 1
+        while hi < len(wrapped) and _height(wrapped[lo:hi + 1], n_series, single, title) <= MAX_HEIGHT_IN:
+            hi += 1
+        pages.append((lo, min(hi, len(wrapped))))
+        lo = hi
+    return pages
+
+
+def _draw(path: Path, categories: list[str], series: dict[str, list[float]], *, title: str, xlabel: str,
+          stacked: bool, percent: bool, decimal_comma: bool) -> Path:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -39,7 +80,8 @@ def bar_chart(path: str | Path, categories: Sequence[str], series: dict[str, Seq
     names = list(series)
     wrapped = [_wrap(c, 56) for c in categories]
     single = stacked or len(names) == 1
-    fig, ax = plt.subplots(figsize=(A4_TEXT_WIDTH_IN, _height(wrapped, len(names), single, title)), dpi=150)
+    height = min(_height(wrapped, len(names), single, title), MAX_HEIGHT_IN)
+    fig, ax = plt.subplots(figsize=(A4_TEXT_WIDTH_IN, height), dpi=DPI)
     fmt = (lambda v: (f"{v:.0f} %" if decimal_comma else f"{v:.0f}%")) if percent else (lambda v: f"{v:g}")
     if single:
         top = _draw_one_bar_each(ax, series, len(categories), fmt, stacked)
@@ -49,7 +91,7 @@ def bar_chart(path: str | Path, categories: Sequence[str], series: dict[str, Seq
            legend=len(names) > 1)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=path.suffix.lower()[1:])
+    fig.savefig(path, format=path.suffix.lower()[1:], bbox_inches="tight", pad_inches=0.1)
     plt.close(fig)
     return path
 
@@ -74,11 +116,12 @@ def _draw_one_bar_each(ax: Any, series: dict[str, Sequence[float]], n: int, fmt:
                        label=name)
         if not stacked:
             for b, v in zip(bars, vals):
-                ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=8)
+                ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=8,
+                        clip_on=False)
         left = [a + b for a, b in zip(left, vals)]
     if stacked:
         for y, v in zip(ypos, left):
-            ax.text(v, y, " " + fmt(v), va="center", fontsize=8)
+            ax.text(v, y, " " + fmt(v), va="center", fontsize=8, clip_on=False)
         return max(left)
     return max([float(v or 0) for v in series[names[0]]] or [0])
 
@@ -93,7 +136,8 @@ def _draw_grouped(ax: Any, series: dict[str, Sequence[float]], n: int, fmt: Call
         pos = [y - 0.4 + h * (i + 0.5) for y in range(n)]
         bars = ax.barh(pos, vals, height=h, color=COLORS[i % len(COLORS)], label=name)
         for b, v in zip(bars, vals):
-            ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=6.5)
+            ax.text(b.get_width(), b.get_y() + b.get_height() / 2, " " + fmt(v), va="center", fontsize=6.5,
+                    clip_on=False)
         top = max([top, *vals])
     return top
 
@@ -103,7 +147,8 @@ def _style(ax: Any, wrapped: list[str], top: float, *, title: str, xlabel: str, 
     ax.set_yticks(list(range(len(wrapped))))
     ax.set_yticklabels(wrapped, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlim(0, (top or 1) * 1.15 if not percent else max(100, (top or 1) * 1.1))
+    # room right of the longest bar for its value label ("100 %"): values are never cut
+    ax.set_xlim(0, (top or 1) * 1.2 if not percent else max(100, top or 1) * 1.15)
     ax.tick_params(axis="x", labelsize=8)
     if decimal_comma:
         from matplotlib.ticker import FuncFormatter
@@ -115,12 +160,13 @@ def _style(ax: Any, wrapped: list[str], top: float, *, title: str, xlabel: str, 
     if title:
         ax.set_title(_wrap(title, 80), fontsize=10, loc="left")
     if legend:
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=2,
+                  bbox_to_anchor=(0, -0.4 / ax.figure.get_figheight()))   # below the bars, never over them
 
 
 # ----------------------------------------------------------------------------- one chart per tally
 
-def presence_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
+def presence_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> list[Path]:
     """Percent of documents per code; one bar per group when grouped."""
     cats = [t["label"] for t in result.totals]
     if result.by:
@@ -136,7 +182,7 @@ def presence_chart(result, path: str | Path, lang: str = "sv", title: str = "") 
     return bar_chart(path, cats, series, title=title, xlabel=xlabel, percent=True, decimal_comma=lang == "sv")
 
 
-def mentions_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
+def mentions_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> list[Path]:
     if result.by:
         order = []
         for r in result.rows:
@@ -153,7 +199,7 @@ def mentions_chart(result, path: str | Path, lang: str = "sv", title: str = "") 
     return bar_chart(path, cats, series, title=title, xlabel=xlabel, decimal_comma=lang == "sv")
 
 
-def choice_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> Path:
+def choice_chart(result, path: str | Path, lang: str = "sv", title: str = "") -> list[Path]:
     """Areas in plan order; with several alternatives, stacked so the bar is the combined total."""
     first = result.tables[0]["rows"] if result.tables else []
     cats = [row_title(r) for r in first]

@@ -10,7 +10,8 @@ import csv
 import io
 from typing import Any
 
-from qualcode.report.formats.base import Content, TextFormat, looks_like_formula
+from qualcode.errors import QualcodeError
+from qualcode.report.formats.base import Content, Table, TextFormat, looks_like_formula
 
 
 def csv_cell(value: Any) -> Any:
@@ -24,14 +25,47 @@ class _Rows:
     characters of the line ending it uses, so a row with a CR in a cell is written fully quoted;
     unquoted, a reader would end the row there."""
 
-    def __init__(self, buf: io.StringIO) -> None:
-        self._plain = csv.writer(buf, lineterminator="\n")
-        self._quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    def __init__(self, buf: io.StringIO, delimiter: str = ",") -> None:
+        self._plain = csv.writer(buf, lineterminator="\n", delimiter=delimiter)
+        self._quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL, delimiter=delimiter)
 
     def write(self, row: list[Any]) -> None:
         cells = [csv_cell(v) for v in row]
         has_cr = any(isinstance(c, str) and "\r" in c for c in cells)
         (self._quoted if has_cr else self._plain).writerow(cells)
+
+
+# the CSV a spreadsheet of that language opens as columns: Swedish Excel splits on ";" and reads
+# "28,6" as a number; English Excel wants "," and "28.6"
+CSV_STYLES = {"sv": (";", True), "excel-sv": (";", True), "excel-en": (",", False), "en": (",", False)}
+BOM = "\ufeff"   # Excel reads a file as UTF-8 only when it starts with this mark
+
+
+def render_csv(tables: list[Table], style: str = "sv") -> str:
+    """The tables for a spreadsheet of ``style`` (see ``CSV_STYLES``), numbers written as that
+    language writes them (shares with the table's decimals), without the BOM."""
+    try:
+        delimiter, comma = CSV_STYLES[style]
+    except KeyError:
+        raise QualcodeError(f"unknown CSV style {style!r} (known: {', '.join(CSV_STYLES)})") from None
+    buf = io.StringIO()
+    rows = _Rows(buf, delimiter)
+    for i, t in enumerate(tables):
+        if len(tables) > 1:
+            if i:
+                rows.write([])
+            rows.write([t.title])
+        rows.write(t.columns)
+        for row in t.rows:
+            rows.write([_number(t, c, v, comma) for c, v in zip(t.columns, row)])
+    return buf.getvalue()
+
+
+def _number(t: Table, column: str, value: Any, comma: bool) -> Any:
+    if not isinstance(value, float):
+        return value
+    text = Table(t.title, t.columns, [], formats=t.formats, decimal_comma=False).text_cell(column, value)
+    return text.replace(".", ",") if comma else text
 
 
 class Csv(TextFormat):

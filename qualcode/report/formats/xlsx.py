@@ -8,6 +8,7 @@ evaluated, not on opening and not after someone edits the cell.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +18,69 @@ MAX_WIDTH = 72
 LINE_HEIGHT = 15
 
 
-def write_xlsx(tables: list[Table], path: str | Path) -> None:
+def write_xlsx(tables: list[Table], path: str | Path, *, lang: str = "sv") -> None:
+    """One sheet per table, and a contents sheet first when there are several."""
     from openpyxl import Workbook
     wb = Workbook()
     wb.remove(wb.active)
-    used: set[str] = set()
-    for i, t in enumerate(tables, start=1):
-        _write_sheet(wb.create_sheet(_sheet_name(t.title or f"Tabell {i}", used)), t)
+    used: set[str] = {"innehåll", "contents"}
+    names = [_sheet_name(t.title or f"Tabell {i}", used) for i, t in enumerate(tables, start=1)]
+    if len(tables) > 1:
+        _contents(wb.create_sheet("Innehåll" if lang == "sv" else "Contents"), tables, names, lang)
+    for name, t in zip(names, tables):
+        _write_sheet(wb.create_sheet(name), split_fractions(t, lang))
     if not tables:
         wb.create_sheet("Tom")
     wb.save(path)
+
+
+def _contents(ws: Any, tables: list[Table], names: list[str], lang: str) -> None:
+    """Sheet name and full title of every table, each a link to its sheet."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+    head = ("Blad", "Tabell") if lang == "sv" else ("Sheet", "Table")
+    for j, h in enumerate(head, start=1):
+        put(ws, 1, j, h).font = Font(bold=True)
+    for i, (name, t) in enumerate(zip(names, tables), start=2):
+        cell = put(ws, i, 1, name)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location="'" + name + "'!A1")  # within the workbook
+        cell.style = "Hyperlink"
+        put(ws, i, 2, t.title)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = min(MAX_WIDTH * 2, max([len(t.title) for t in tables] + [10]) + 2)
+    ws.freeze_panes = "A2"
+
+
+FRACTION = re.compile(r"^(\d+) (?:av|of) (\d+) \((?:[\d,.]+ ?%|–)\)$")
+
+
+def split_fractions(t: Table, lang: str = "sv") -> Table:
+    """A column of "k av n (p %)" gets its numeric parts beside it: k, n and the share (k/n),
+    so the sheet can be recalculated and charted; the formatted text stays for reading."""
+    cols = [j for j in range(len(t.columns))
+            if any(isinstance(r[j], str) and FRACTION.match(r[j]) for r in t.rows)
+            and all(r[j] in (None, "") or (isinstance(r[j], str) and FRACTION.match(r[j])) for r in t.rows)]
+    if not cols:
+        return t
+    words = ("antal", "av", "andel") if lang == "sv" else ("count", "of", "share")
+    columns: list[str] = []
+    formats = dict(t.formats)
+    for j, c in enumerate(t.columns):
+        columns.append(c)
+        if j in cols:
+            columns += [f"{c} {words[0]}", f"{c} {words[1]}", f"{c} {words[2]}"]
+            formats[f"{c} {words[2]}"] = "share"
+    rows = []
+    for r in t.rows:
+        out: list[Any] = []
+        for j, v in enumerate(r):
+            out.append(v)
+            if j in cols:
+                m = FRACTION.match(v) if isinstance(v, str) else None
+                k, n = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+                out += [k, n, (k / n) if m and n else None]
+        rows.append(out)
+    return Table(t.title, columns, rows, t.note, formats, t.decimal_comma)
 
 
 def put(ws: Any, row: int, column: int, value: Any) -> Any:
@@ -54,6 +108,12 @@ def _write_sheet(ws: Any, t: Table) -> None:
     if t.note:
         _write_note(ws, t, row0 + len(t.rows) + 2, widths)
     _fit_page(ws, widths, row0)
+    ws.freeze_panes = ws.cell(row0 + 1, 1).coordinate   # the header stays in view when scrolling
+
+
+def _is_percent_column(column: str) -> bool:
+    """Percent columns by their heading (Procent, Rad-%, Kolumn-%, Percent …)."""
+    return "%" in column or "procent" in column.lower() or "percent" in column.lower()
 
 
 def _column_widths(t: Table) -> list[int]:
@@ -79,8 +139,13 @@ def _write_row(ws: Any, t: Table, r: int, row: list[Any], widths: list[int]) -> 
         ws.row_dimensions[r].height = LINE_HEIGHT * lines
     for j, (c, v) in enumerate(zip(t.columns, row), start=1):
         cell = put(ws, r, j, v)
-        if isinstance(v, float):
-            cell.number_format = "0.0" if t.formats.get(c, "percent1") == "percent1" else "0.000"
+        kind = t.formats.get(c, "percent1")
+        if kind == "share" and is_number(v):
+            cell.number_format = "0%"
+        elif isinstance(v, float) and kind == "percent1" and _is_percent_column(c):
+            cell.value, cell.number_format = v / 100, "0.0%"   # a share Excel knows is a percentage
+        elif isinstance(v, float):
+            cell.number_format = "0.0" if kind == "percent1" else "0.000"
         elif is_number(v):
             cell.number_format = "0"
         elif isinstance(v, str) and len(v) > widths[j - 1] - 2:
@@ -111,16 +176,32 @@ def _fit_page(ws: Any, widths: list[int], row0: int) -> None:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    """Excel refuses some characters and names over 31 characters, and compares names ignoring case."""
-    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28].strip() or "Tabell"
+    """A readable, unique name within Excel's 31 characters (compared ignoring case), cut at a
+    word and numbered "(2)" when two tables would share one; Excel refuses []:*?/\\ in names."""
+    clean = " ".join("".join(ch for ch in title if ch not in "[]:*?/\\'").split()) or "Tabell"
+    base = _shorten(clean, 31)
     name, n = base, 2
     while name.lower() in used:
-        name = f"{base[:25]} {n}"
+        suffix = f" ({n})"
+        name = (base[:31 - len(suffix)].rstrip() + suffix)
         n += 1
     used.add(name.lower())
     return name
 
 
+def _shorten(text: str, limit: int) -> str:
+    """Cut at a word with "…"; a trailing "(group)", which tells two tables apart, is kept."""
+    if len(text) <= limit:
+        return text
+    m = re.search(r" (\([^()]{1,14}\))$", text)
+    tail = " " + m.group(1) if m else ""
+    head = text[:m.start()] if m else text
+    room = limit - len(tail) - 1
+    cut = head[:room].rsplit(" ", 1)[0] if " " in head[:room] else head[:room]
+    return cut.rstrip(" ,–-") + "…" + tail
+
+
 class Xlsx(FileFormat):
     def write(self, content: Content, out: str | Path) -> None:
-        write_xlsx(content.as_tables(), out)
+        tables = content.as_tables()
+        write_xlsx(tables, out, lang="sv" if all(t.decimal_comma for t in tables) else "en")

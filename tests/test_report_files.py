@@ -1,0 +1,116 @@
+"""The report folder's files read back as their users' programs read them: Swedish Excel's CSV,
+openpyxl's cells and number formats, python-docx's tables, captions and pictures, chart sizes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from qualcode import Project
+from qualcode.report.charts import COLORS, bar_chart
+
+from .test_tally import build
+
+
+@pytest.fixture
+def report(project: Project, cli, tmp_path: Path) -> Path:
+    build(project)
+    cli("fields", "label", "langst_1", "Viktigast")
+    out = tmp_path / "rapport"
+    r = cli("report", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_csv_opens_in_swedish_excel_as_columns(report: Path) -> None:
+    raw = (report / "choice_langst.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")                         # UTF-8 BOM
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Viktigast"] and rows[1] == ["", "Antal", "Procent"]
+    ej = next(r for r in rows if r and r[0] == "Ej svar")
+    assert ej == ["Ej svar", "3", "42,9"]                          # decimal comma
+    assert float(ej[2].replace(",", ".")) == 42.9
+    assert all(n.isascii() for n in (p.name for p in report.iterdir()))
+
+
+def test_excel_english_style_on_request(project: Project, tmp_path: Path) -> None:
+    from qualcode.report.build import build_report
+    build(project)
+    build_report(project, tmp_path / "en", csv_style="excel-en")
+    rows = list(csv.reader(io.StringIO((tmp_path / "en" / "choice_langst.csv").read_text(encoding="utf-8-sig"))))
+    assert ["Ej svar", "3", "42.9"] in rows
+
+
+def test_xlsx_numbers_are_numbers_with_contents_and_frozen_headers(report: Path) -> None:
+    from openpyxl import load_workbook
+    wb = load_workbook(report / "tabeller.xlsx")
+    assert wb.sheetnames[0] == "Innehåll"
+    names = wb.sheetnames[1:]
+    assert len({n.lower() for n in names}) == len(names) and all(len(n) <= 31 for n in names)
+    ws = wb[next(n for n in names if n.startswith("Intervjuer förekomst"))]
+    head = [c.value for c in ws[3]]
+    assert head[2] == "Dokument (n=10)" and head[3:6] == ["Dokument (n=10) antal", "Dokument (n=10) av",
+                                                         "Dokument (n=10) andel"]
+    row = [c for c in ws[4]]
+    assert row[3].data_type == "n" and isinstance(row[3].value, int) and row[4].value == 10
+    assert row[5].number_format == "0%" and row[5].value == pytest.approx(row[3].value / 10)
+    assert ws.freeze_panes == "A4"
+    choice = wb["Viktigast"]
+    pct = next(r for r in choice.iter_rows(min_row=4) if r[0].value == "Ej svar")[2]
+    assert pct.value == pytest.approx(0.429) and pct.number_format == "0.0%"
+
+
+def test_docx_has_captions_headings_and_one_picture_per_chart(report: Path) -> None:
+    import docx
+    d = docx.Document(str(report / "tabeller.docx"))
+    captions = [p.text for p in d.paragraphs if p.style.name == "Caption"]
+    tables = [c for c in captions if c.startswith("Tabell ")]
+    figures = [c for c in captions if c.startswith("Figur ")]
+    assert tables[0].startswith("Tabell 1. ") and tables[2].startswith("Tabell 3. ")
+    assert len(tables) == len(d.tables)
+    charts = list((report / "charts").glob("*.png"))
+    assert len(figures) == len(charts) == len(d.inline_shapes) > 0
+    assert any(p.style.name == "Heading 2" for p in d.paragraphs)
+    # every figure follows its section's tables: a figure caption never precedes a table of its section
+    assert any("Korstabell, intervjuer (round)" in c for c in tables) and any(c.startswith("Tabell") and "Citat" in c for c in tables)
+
+
+def test_charts_stay_under_a_page_and_never_repeat_a_colour(tmp_path: Path) -> None:
+    from PIL import Image
+    cats = [f"Område {i} med ett långt namn som radbryts" for i in range(27)]
+    series = {f"Stadsdel {j}": [(i * j) % 30 for i in range(27)] for j in range(14)}
+    paths = bar_chart(tmp_path / "d.png", cats, series, percent=True)
+    assert len(paths) == 14                         # one chart per district, not one crowded chart
+    paths += bar_chart(tmp_path / "e.png", cats * 4, {"a": list(range(108)), "b": list(range(108))})
+    palette = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in COLORS}
+    for p in paths:
+        img = Image.open(p).convert("RGB")
+        assert img.size[1] <= 2000
+        used = {c for _, c in img.getcolors(maxcolors=1 << 22) if c in palette}
+        assert len(used) <= 2                      # each series one palette colour, none shared
+    assert len(COLORS) == len(set(COLORS))
+
+
+def test_report_charts_under_2000_px(report: Path) -> None:
+    from PIL import Image
+    for p in (report / "charts").glob("*.png"):
+        assert Image.open(p).size[1] <= 2000, p
+
+
+@pytest.mark.skipif(not any(__import__("shutil").which(b) for b in ("chromium", "chromium-browser")),
+                    reason="headless Chromium (Debian's chromium) not installed")
+def test_index_html_renders_in_headless_chromium(report: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from PIL import Image
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    shot = tmp_path / "index.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
+                    "--window-size=1200,2000", (report / "index.html").as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    img = Image.open(shot)
+    assert img.size == (1200, 2000) and img.convert("L").getextrema()[0] < 100
