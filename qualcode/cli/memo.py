@@ -1,0 +1,100 @@
+"""The memo command: analytic notes on the project, a document, a code or a coding."""
+
+from __future__ import annotations
+
+import click
+
+from qualcode.cli.options import State, SubGroup, Table, emit, output_options, pass_state
+from qualcode.errors import QualcodeError
+from qualcode.i18n import t
+from qualcode.memos import KINDS, add_memo, delete_memo, edit_memo, get_memo, list_memos
+
+TARGET_HELP = "Nothing named: a memo on the project."
+
+
+def _editor_text(initial: str = "") -> str | None:
+    """The text written in $EDITOR (None when the editor was closed without saving)."""
+    try:
+        return click.edit(initial, extension=".md", require_save=True)
+    except click.UsageError as e:
+        raise QualcodeError(f"{e}; give the text with --text") from None
+
+
+@click.group(cls=SubGroup)
+def memo() -> None:
+    """Memos on the project, a document, a code or a coding: add, edit, list, show, delete."""
+
+
+@memo.command("add")
+@click.option("--doc", default=None, help="A memo on this document.")
+@click.option("--code", default=None, help="A memo on this code (id or label); with --segment, on that coding.")
+@click.option("--segment", type=int, default=None, help="With --code: a memo on the coding of CODE on segment N.")
+@click.option("--text", default=None, help="The memo's text (else $EDITOR opens).")
+@click.option("--author", default=None, help="Who wrote it (default: $USER).")
+@pass_state
+def memo_add(state: State, doc: str | None, code: str | None, segment: int | None, text: str | None,
+             author: str | None) -> None:
+    """Write a memo. Nothing named: on the project; --doc, --code, or --segment N --code C."""
+    import os
+    if text is None:
+        text = _editor_text()
+        if text is None:
+            raise QualcodeError("no memo written (the editor was closed without saving)")
+    m = add_memo(state.project, text, doc=doc, code=code, segment=segment,
+                 author=author or os.environ.get("USER") or None)
+    click.echo(t("memo.added", id=m.id, target=m.target))
+
+
+@memo.command("edit")
+@click.argument("memo_id", type=int, metavar="ID")
+@click.option("--text", default=None, help="The new text (else the memo opens in $EDITOR).")
+@pass_state
+def memo_edit(state: State, memo_id: int, text: str | None) -> None:
+    """Change a memo's text, in $EDITOR or with --text."""
+    p = state.project
+    old = get_memo(p, memo_id)
+    if text is None:
+        text = _editor_text(old.text + "\n")
+        if text is None or text.strip() == old.text:
+            click.echo(t("memo.unchanged", id=memo_id))
+            return
+    edit_memo(p, memo_id, text)
+    click.echo(t("memo.edited", id=memo_id))
+
+
+@memo.command("delete")
+@click.argument("memo_id", type=int, metavar="ID")
+@pass_state
+def memo_delete(state: State, memo_id: int) -> None:
+    """Remove a memo."""
+    delete_memo(state.project, memo_id)
+    click.echo(t("memo.deleted", id=memo_id))
+
+
+@memo.command("list")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only memos of this kind.")
+@click.option("--doc", default=None, help="Memos on this document and its codings.")
+@click.option("--code", default=None, help="Memos on this code and its codings.")
+@output_options(formats=("table", "json", "jsonl", "csv", "md", "xlsx"))
+@pass_state
+def memo_list(state: State, kind: str | None, doc: str | None, code: str | None, fmt: str, output: str | None) -> None:
+    """The memos, oldest first."""
+    memos = list_memos(state.project, kind=kind, doc=doc, code=code)
+    if fmt == "jsonl":
+        emit(fmt, output, records=(m.to_json() for m in memos))
+        return
+    cols = t("memo.columns").split("|")
+    table = Table(t("memo.table"), cols, [[m.id, m.target, m.text, m.author or "", m.updated_at] for m in memos])
+    emit(fmt, output, data={"memos": [m.to_json() for m in memos]}, tables=[table])
+
+
+@memo.command("show")
+@click.argument("memo_id", type=int, metavar="ID")
+@pass_state
+def memo_show(state: State, memo_id: int) -> None:
+    """One memo in full."""
+    m = get_memo(state.project, memo_id)
+    click.echo(f"memo {m.id} · {m.target} · {m.author or ''} · {m.updated_at}\n\n{m.text}")
+
+
+COMMANDS = [memo]

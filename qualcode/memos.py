@@ -1,0 +1,173 @@
+"""Memos: the analytic notes a researcher keeps beside her coding.
+
+A memo belongs to the project, a document, a code or a coding (a segment and a code), as in
+every QDA tool; it is shown where that thing is shown (``docs show``, ``quotes``, the review
+screen), carried by the review sheet and exported with the codings. A decision's own ``note``
+(written in the review or a sheet) is a memo on that coding too, so ``coding_memos`` reads both:
+what an assistant wrote while reviewing is not lost from the exports.
+
+    from qualcode.memos import add_memo, list_memos
+    m = add_memo(project, "Lönen nämns nästan bara av chefer", code="lon")
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from qualcode.errors import QualcodeError
+from qualcode.i18n import t
+from qualcode.store.db import now, transaction
+
+KINDS = ("project", "document", "code", "coding")
+SPAN_NOTE = re.compile(r"^span \d+:\d+$")   # qualcode.spans' note on the decisions a span records
+
+
+@dataclass
+class Memo:
+    id: int
+    kind: str
+    doc: str | None
+    code: str | None
+    segment: int | None
+    text: str
+    author: str | None
+    created_at: str
+    updated_at: str
+
+    @property
+    def target(self) -> str:
+        """How the memo's target is written in lists: 'project', 'doc:ID', 'code:ID', 'coding:SEG:CODE'."""
+        if self.kind == "project":
+            return "project"
+        if self.kind == "document":
+            return f"doc:{self.doc}"
+        if self.kind == "code":
+            return f"code:{self.code}"
+        return f"coding:{self.segment}:{self.code}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "target": self.target, "doc": self.doc, "code": self.code,
+                "segment": self.segment, "text": self.text, "author": self.author,
+                "created_at": self.created_at, "updated_at": self.updated_at}
+
+
+def _target(project: Any, doc: str | None, code: str | None, segment: int | None
+            ) -> tuple[str, str | None, str | None, int | None]:
+    """(kind, doc, code, segment) from what the caller named; names are checked, codes resolved."""
+    if segment is not None:
+        if not code:
+            raise QualcodeError("a memo on a coding names the segment and the code (--segment N --code C)")
+        row = project.conn.execute("SELECT doc FROM segments WHERE id = ?", (segment,)).fetchone()
+        if row is None:
+            raise QualcodeError(f"unknown segment {segment}")
+        if doc and doc != row[0]:
+            raise QualcodeError(f"segment {segment} belongs to document {row[0]!r}, not {doc!r}")
+        return "coding", row[0], project.codebook.resolve(code).id, segment
+    if doc and code:
+        raise QualcodeError("a memo is on a document or on a code; for one coding give --segment N --code C")
+    if doc:
+        project.check_documents([doc])
+        return "document", doc, None, None
+    if code:
+        return "code", None, project.codebook.resolve(code).id, None
+    return "project", None, None, None
+
+
+def add_memo(project: Any, text: str, *, doc: str | None = None, code: str | None = None,
+             segment: int | None = None, author: str | None = None) -> Memo:
+    """Store a memo on the project (nothing named), a document, a code, or a coding (segment + code)."""
+    text = (text or "").strip()
+    if not text:
+        raise QualcodeError("a memo needs some text")
+    kind, doc, code, segment = _target(project, doc, code, segment)
+    stamp = now()
+    with transaction(project.conn) as c:
+        cur = c.execute("INSERT INTO memos (kind, doc, code, segment, text, author, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (kind, doc, code, segment, text, author, stamp, stamp))
+    return get_memo(project, int(cur.lastrowid))
+
+
+def get_memo(project: Any, memo_id: int) -> Memo:
+    row = project.conn.execute("SELECT * FROM memos WHERE id = ?", (memo_id,)).fetchone()
+    if row is None:
+        ids = [str(r[0]) for r in project.conn.execute("SELECT id FROM memos ORDER BY id DESC LIMIT 10")]
+        raise QualcodeError(f"no memo {memo_id} (memos: {', '.join(ids) or 'none yet'})")
+    return Memo(**dict(row))
+
+
+def edit_memo(project: Any, memo_id: int, text: str) -> Memo:
+    """Replace a memo's text (an empty text is refused: remove a memo with ``delete_memo``)."""
+    get_memo(project, memo_id)
+    text = (text or "").strip()
+    if not text:
+        raise QualcodeError("a memo needs some text (to remove it: qualcode memo delete ID)")
+    with transaction(project.conn) as c:
+        c.execute("UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", (text, now(), memo_id))
+    return get_memo(project, memo_id)
+
+
+def delete_memo(project: Any, memo_id: int) -> None:
+    get_memo(project, memo_id)
+    with transaction(project.conn) as c:
+        c.execute("DELETE FROM memos WHERE id = ?", (memo_id,))
+
+
+def list_memos(project: Any, *, kind: str | None = None, doc: str | None = None, code: str | None = None,
+               segment: int | None = None) -> list[Memo]:
+    """Memos, oldest first, optionally only of one kind or about one document, code or segment.
+    ``doc`` also finds the memos on that document's codings; ``code`` those on its codings."""
+    if kind and kind not in KINDS:
+        raise QualcodeError(f"unknown memo kind {kind!r} (kinds: {', '.join(KINDS)})")
+    conds, args = [], []
+    if kind:
+        conds.append("kind = ?")
+        args.append(kind)
+    if doc:
+        project.check_documents([doc])
+        conds.append("doc = ?")
+        args.append(doc)
+    if code:
+        conds.append("code = ?")
+        args.append(project.codebook.resolve(code).id)
+    if segment is not None:
+        conds.append("segment = ?")
+        args.append(segment)
+    sql = "SELECT * FROM memos" + (" WHERE " + " AND ".join(conds) if conds else "") + " ORDER BY id"
+    return [Memo(**dict(r)) for r in project.conn.execute(sql, args)]
+
+
+def coding_memos(project: Any, coder: str | None = None) -> dict[tuple[int, str], list[str]]:
+    """(segment, code) -> the texts written about that coding: memos on it, then the note of the
+    coder's latest decision on it (every coder's when ``coder`` is None)."""
+    out: dict[tuple[int, str], list[str]] = {}
+    for seg, code, text in project.conn.execute(
+            "SELECT segment, code, text FROM memos WHERE kind = 'coding' ORDER BY id"):
+        out.setdefault((seg, code), []).append(text)
+    sql = ("SELECT l.segment, l.code, d.note FROM latest_decisions l JOIN decisions d ON d.id = l.decision "
+           "WHERE d.note IS NOT NULL AND d.note != ''")
+    args: list[Any] = []
+    if coder:
+        sql += " AND l.coder = ?"
+        args.append(coder)
+    for seg, code, note in project.conn.execute(sql, args):
+        if SPAN_NOTE.match(note):
+            continue    # the mark a span coding leaves on its segments, not something a person wrote
+        texts = out.setdefault((seg, code), [])
+        if note not in texts:
+            texts.append(note)
+    return out
+
+
+def memo_texts(memos: Iterable[Memo]) -> str:
+    """Several memos in one cell or line."""
+    return " | ".join(m.text for m in memos)
+
+
+def segment_memo_lines(project: Any, segment: int, doc: str) -> list[str]:
+    """What the review screen shows under a segment: memos on its document and on its codings."""
+    rows = project.conn.execute(
+        "SELECT kind, code, text FROM memos WHERE (kind = 'document' AND doc = ?) OR "
+        "(kind = 'coding' AND segment = ?) ORDER BY id", (doc, segment)).fetchall()
+    return [f"{t('review.memo_document') if kind == 'document' else code}: {text}" for kind, code, text in rows]
