@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
 from qualcode.errors import QualcodeError
+from qualcode.names import did_you_mean, find_codebook, fold_name
 from qualcode.ingest.text_files import read_text
 from qualcode.matcher_check import check_matcher
 from qualcode.safe_regex import check_regex
@@ -104,6 +105,8 @@ class Codebook:
     version: str
     path: str | None = None
     content: str = ""
+    abbreviations: dict[str, str] = field(default_factory=dict)  # short form -> the word(s) it stands for
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code id -> words that mean it
     by_id: dict[str, Code] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -113,10 +116,28 @@ class Codebook:
         return code_id in self.by_id
 
     def get(self, code_id: str) -> Code:
+        """The code with exactly this id; an unknown id is refused with the nearest names."""
         try:
             return self.by_id[code_id]
         except KeyError:
-            raise QualcodeError(f"unknown code {code_id!r} (not in codebook {self.name!r})") from None
+            raise QualcodeError(f"unknown code {code_id!r} (not in codebook {self.name!r})"
+                                f"{did_you_mean(code_id, self.codes)}") from None
+
+    def resolve(self, name: str) -> Code:
+        """The code a person means by ``name``: its id or its label, in any case, with å/ä/ö
+        written or not ("Lön", "lon", "LÖN"). Forgiving on purpose, since people type what the
+        tables print; an unknown or ambiguous name is refused with the candidates."""
+        if name in self.by_id:
+            return self.by_id[name]
+        key = fold_name(name)
+        hits = [c for c in self.codes if key in (fold_name(c.id), fold_name(c.label))]
+        if len(hits) > 1:
+            hits = [c for c in hits if key == fold_name(c.id)] or hits
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise QualcodeError(f"code {name!r} is ambiguous: {', '.join(f'{c.id} ({c.label})' for c in hits)}")
+        raise QualcodeError(f"unknown code {name!r} (not in codebook {self.name!r}){did_you_mean(name, self.codes)}")
 
     def in_group(self, group: str) -> list[Code]:
         """Codes of one group in codebook order (plan order for the areas)."""
@@ -142,7 +163,7 @@ class Codebook:
 
 CODE_KEYS = ("id", "label", "group", "number", "short", "parent", "description", "includes", "excludes",
              "aliases", "patterns", "exclude")
-TOP_KEYS = ("name", "language", "description", "version", "groups", "codes")
+TOP_KEYS = ("name", "language", "description", "version", "groups", "codes", "abbreviations", "synonyms")
 PATTERN_OPTIONS = ("weight", "near", "unless")
 
 
@@ -165,7 +186,9 @@ def content_version(content: str) -> str:
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    """Read and validate a codebook file; raise QualcodeError naming file and line."""
+    """Read and validate a codebook file, or a shipped codebook by name (``find_codebook``);
+    raise QualcodeError naming file and line."""
+    path = find_codebook(path)
     return parse_codebook(read_text(path), str(path))
 
 
@@ -227,9 +250,53 @@ def _build(data: Any, content: str, where: str) -> Codebook:
         groups.setdefault(code.group, Group(code.group, code.group))
         codes.append(code)
     _check_parents(codes, where)
+    abbreviations = _abbreviations(data, where)
+    synonyms = _synonyms(data, where, seen)
+    codes = [replace(c, patterns=c.patterns + tuple(_synonym_pattern(w, data.get("__line__", 1)) for w in synonyms[c.id]))
+             if c.id in synonyms else c for c in codes]
     name = _text(data, "name", where) or Path(where.split(":")[0]).stem
     return Codebook(name=name, groups=groups, codes=codes, version=content_version(content),
-                    path=where, content=content)
+                    path=where, content=content, abbreviations=abbreviations, synonyms=synonyms)
+
+
+def _abbreviations(data: dict, where: str) -> dict[str, str]:
+    """``abbreviations: {hl: handläggare, bitr: biträdande}``: plain words, no patterns."""
+    raw = data.get("abbreviations") or {}
+    line = data.get("__line__", 1)
+    if not isinstance(raw, dict):
+        raise _fail(where, line, f"abbreviations must map a short form to its word, got {_kind(raw)}")
+    out = {}
+    for short, full in raw.items():
+        if short == "__line__":
+            continue
+        if not isinstance(full, str) or not WORD_RE.search(full) or not WORD_RE.search(str(short)):
+            raise _fail(where, line, f"abbreviation {short!r} must map to a word, got {full!r:.40}")
+        out[str(short).lower().rstrip(".")] = full.lower().strip()
+    return out
+
+
+def _synonyms(data: dict, where: str, known: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    """``synonyms: {medhandlaggarskap: [dubbelbemanning, två och två]}``: words that mean a code."""
+    raw = data.get("synonyms") or {}
+    line = data.get("__line__", 1)
+    if not isinstance(raw, dict):
+        raise _fail(where, line, f"synonyms must map a code id to a list of words, got {_kind(raw)}")
+    out = {}
+    for cid, words in raw.items():
+        if cid == "__line__":
+            continue
+        if cid not in known:
+            raise _fail(where, line, f"synonyms for unknown code {cid!r}")
+        if isinstance(words, str):
+            words = [words]
+        if not isinstance(words, list) or not all(isinstance(w, str) and WORD_RE.search(w) for w in words):
+            raise _fail(where, line, f"synonyms of {cid!r} must be a list of words")
+        out[cid] = tuple(w.strip() for w in words)
+    return out
+
+
+def _synonym_pattern(word: str, line: int) -> Pattern:
+    return Pattern("phrase" if " " in word else "lemma", word, 0.8, line=line)
 
 
 def _groups(data: dict, where: str) -> dict[str, Group]:

@@ -146,6 +146,22 @@ def stage_import_notes(work: Path, n: int, material: dict) -> dict:
     return {"seconds": time.perf_counter() - t, "items": n, "words": words}
 
 
+def stage_import_long_paragraph(work: Path, n: int, material: dict) -> dict:
+    """One note whose text is a single paragraph of n sentences: the sentence splitter must stay
+    linear in length (it was quadratic: 4,000 sentences took 30 s)."""
+    folder = work / f"paragraph-{n}"
+    folder.mkdir(exist_ok=True)
+    sentences = [s for _, note in note_sentences(material, max(1, n // 8)) for s in note][:n]
+    while len(sentences) < n:
+        sentences += sentences[: n - len(sentences)]
+    text = " ".join(sentences)
+    (folder / "lang.md").write_text(f"---\nid: lang\n---\n\n{text}\n", encoding="utf-8")
+    p = _project(work, f"paragraph-{n}")
+    t = time.perf_counter()
+    p.import_notes(folder)
+    return {"seconds": time.perf_counter() - t, "items": n, "words": len(WORD_RE.findall(text))}
+
+
 def _notes_project(work: Path, n: int, material: dict, name: str):
     folder = work / f"notes-{n}"
     words = write_notes(folder, n, material)
@@ -304,6 +320,7 @@ def limit_regex(work: Path, n: int, material: dict) -> dict:
 STAGES: dict[str, Callable[..., dict]] = {
     "import_survey": stage_import_survey,
     "import_notes": stage_import_notes,
+    "import_long_paragraph": stage_import_long_paragraph,
     "suggest_notes": stage_suggest_notes,
     "suggest_notes_2jobs": lambda w, n, m: stage_suggest_notes(w, n, m, jobs=2),
     "resuggest_notes": stage_resuggest_notes,
@@ -324,6 +341,7 @@ NOTES_1M = 5_400  # notes rebuilt from the demo corpus average ~186 words: 5,400
 PLAN_FULL = [
     ("import_survey", [1_000, 10_000, 100_000]),
     ("import_notes", [144, 1_000, 10_000]),
+    ("import_long_paragraph", [1_000, 8_000]),
     ("limit_tokenizer", [144, NOTES_1M]),
     ("limit_tokenizer_lemmatizer", [144, NOTES_1M]),
     ("limit_regex", [144, NOTES_1M]),

@@ -106,6 +106,7 @@ def main() -> None:
     cb = load_codebook(DEFAULT_CODEBOOK)
     print(f"{len(items)} passages; leave-one-register-out (calibrated on the other registers' out-of-register "
           f"scores, threshold {a.threshold}):")
+    pooled: dict[str, set[str]] = {}
     for reg in REGISTERS:
         tr = [i for i, it in enumerate(items) if it["register"] != reg]
         te = [i for i, it in enumerate(items) if it["register"] == reg]
@@ -116,19 +117,28 @@ def main() -> None:
         z = logits(as_model(w, c, coef, b, "", "loro"), [lemmas[i] for i in te], [raws[i] for i in te])
         p = 1 / (1 + np.exp(-(z * ca + cb_)))
         pred = {str(items[i]["id"]): {LABELS[j] for j in np.nonzero(p[k] >= a.threshold)[0]} for k, i in enumerate(te)}
+        pooled.update(pred)
         r = score_passages([items[i] for i in te], pred)
         print(f"  {reg:<11} n={len(te):>4}  P {r.precision:.3f}  R {r.recall:.3f}  micro-F1 {r.f1:.3f}", flush=True)
+    loro = score_passages(items, pooled)
+    label_f1 = {lab["label"]: round(lab["f1"] or 0.0, 4) for lab in loro.labels}
+    print(f"  all         n={len(items):>4}  P {loro.precision:.3f}  R {loro.recall:.3f}  micro-F1 {loro.f1:.3f}")
+    print("  per label F1: " + "  ".join(f"{k}:{v:.2f}" for k, v in label_f1.items()))
     if a.check_only:
         return
     ca, cb_ = platt(out_of_register(items, lemmas, raws, list(REGISTERS)), items)
     w, c, coef, b = fit(lemmas, raws, items)
-    digest = hashlib.sha1("".join(json.dumps(it, sort_keys=True, ensure_ascii=False) for it in items).encode()).hexdigest()
+    from qualcode.nlp import abbreviations, lexicon
+    h = hashlib.sha1("".join(json.dumps(it, sort_keys=True, ensure_ascii=False) for it in items).encode())
+    for module_file in (__file__, base_model.__file__, lexicon.__file__, abbreviations.__file__):
+        h.update(Path(module_file).read_bytes())  # what the model's features and training depend on
+    digest = h.hexdigest()
     version = f"b1-{digest[:8]}"
     model = as_model(w, c, coef, b, base_model.codebook_fingerprint(cb), version)
     base_model.save(base_model.MODEL_FILE, labels=model.labels, codebook=model.codebook, version=version,
                     words=sorted(model.words, key=model.words.get), chars=sorted(model.chars, key=model.chars.get),
                     idf_words=model.idf_words, idf_chars=model.idf_chars, coef=model.coef, intercept=model.intercept,
-                    calibration=np.vstack([ca, cb_]))
+                    calibration=np.vstack([ca, cb_]), label_f1=label_f1)
     size = base_model.MODEL_FILE.stat().st_size
     print(f"wrote {base_model.MODEL_FILE.relative_to(ROOT)} ({size / 1e6:.1f} MB), version {version}")
 

@@ -505,7 +505,9 @@ def test_status_says_what_the_next_suggest_would_redo(cli, project_path, tmp_pat
     first = todo()
     assert first["new_segments"] > 0 and not first["codebook_edited"]
     assert cli("suggest").exit_code == 0
-    assert todo() == {"codebook_edited": False, "new_segments": 0, "codes": {}, "choice_fields": [], "models": None}
+    after = todo()
+    assert after.pop("base_model")["state"] == "on"
+    assert after == {"codebook_edited": False, "new_segments": 0, "codes": {}, "choice_fields": [], "models": None}
     _edit(own_book, "  - id: ovrigt\n", "  - id: ovrigt\n    patterns:\n      - lemma: kaffe\n")
     edited = todo()
     assert edited["codebook_edited"] and edited["codes"] == {"notes": ["ovrigt"]}

@@ -28,6 +28,9 @@ def evaluate(gold: str, codebook: str | None, misses: bool, fmt: str, output: st
                         [[lab["label"], lab["gold"], lab["precision"], lab["recall"], lab["f1"], lab["kappa"]]
                          for lab in r.labels], formats={c: "float3" for c in ("precision", "recall", "F1", "kappa")},
                         decimal_comma=False)]
+        tables.append(Table("reliability of the fused scores (score bin against share the gold confirms)",
+                            ["bin", "n", "right"], [[b["bin"], b["n"], b["right"]] for b in r.reliability],
+                            formats={"right": "float3"}, decimal_comma=False))
         if misses:
             tables.append(Table("misses", ["id", "missed", "extra", "text"],
                                 [[m["id"], " ".join(m["missed"]), " ".join(m["extra"]), m["text"]] for m in r.misses]))

@@ -15,19 +15,21 @@ from rich.progress import (
     Progress,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import t
 from qualcode.project import Project
 from qualcode.report import formats
 from qualcode.report.formats import FILE_FORMATS, TEXT_FORMATS, Table
 
 __all__ = ["WORKFLOW", "WorkflowGroup", "SubGroup", "State", "pass_state", "output_options", "emit", "Table",
-           "progress_bar", "parse_where", "split_values"]
+           "progress_bar", "parse_where", "split_values", "code_ids", "print_rich"]
 
 # the order in which ``qualcode --help`` lists commands: the order of the work
-WORKFLOW = ["init", "status", "codebook", "import", "docs", "export", "suggest", "suggestions", "explain",
-            "learn", "review", "code", "agreement", "reconcile", "tally", "quotes", "report", "check-claims", "evaluate",
+WORKFLOW = ["init", "status", "codebook", "import", "docs", "fields", "export", "suggest", "suggestions", "explain",
+            "learn", "review", "code", "memo", "agreement", "reconcile", "tally", "quotes", "report", "check-claims", "evaluate",
             "demo"]
 
 
@@ -40,10 +42,10 @@ class WorkflowGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QualcodeError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"{t('error.prefix')}: {e}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("Interrupted; everything committed before this point is kept.", err=True)
+            click.echo(t("cli.interrupted"), err=True)
             sys.exit(130)
 
 
@@ -92,12 +94,15 @@ def emit(fmt: str, output: str | None, *, echo_file: bool = True, **content: Any
         raise QualcodeError(f"cannot write {output}: folder {Path(output).absolute().parent} does not exist")
     formats.emit(fmt, output, **content)
     if output and echo_file:
-        click.echo(f"wrote {output}", err=True)
+        click.echo(t("cli.wrote", path=output), err=True)
 
 
 def progress_bar(description: str) -> Progress:
+    """A rich bar with counts, time spent and time left on a terminal (stderr); nothing at all
+    when stderr is not a terminal, so a log or a pipe gets no control characters."""
+    console = Console(stderr=True)
     return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=Console(stderr=True), transient=True)
+                    TimeRemainingColumn(), console=console, transient=True, disable=not console.is_terminal)
 
 
 def parse_where(items: tuple[str, ...] | list[str], option: str = "--where") -> dict[str, str]:
@@ -116,3 +121,21 @@ def split_values(values: tuple[str, ...]) -> list[str] | None:
     if not values:
         return None
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def code_ids(project: Project, names: tuple[str, ...] | list[str] | None) -> list[str] | None:
+    """Code names as a person types them (id or label, any case, å/ä/ö optional) -> code ids;
+    None when none were given. An unknown name is refused with "did you mean"."""
+    if not names:
+        return None
+    return [project.codebook.resolve(n).id for n in names]
+
+
+def print_rich(renderable: Any, output: str | None = None) -> None:
+    """Draw a rich renderable on stdout, or as plain text into ``output``."""
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            Console(file=f, width=120, no_color=True, highlight=False).print(renderable)
+        click.echo(t("cli.wrote", path=output), err=True)
+    else:
+        Console(highlight=False, soft_wrap=False).print(renderable)

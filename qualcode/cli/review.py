@@ -150,16 +150,42 @@ def review_import(state: State, file: str, coder: str | None, fmt: str, output: 
 
 
 @click.command("code")
-@click.argument("segment", type=int)
+@click.argument("target", metavar="SEGMENT|DOC")
 @click.argument("code")
 @coder_option()
-@click.option("--note", default=None, help="Why (kept with the decision).")
-@click.option("--remove", is_flag=True, help="Take the code off the segment instead (a reject).")
+@click.option("--quote", default=None, help="Code these exact words of DOC (they must occur once).")
+@click.option("--span", "span", default=None, metavar="START:END", help="Code this character span of DOC.")
+@click.option("--field", "field_", default=None, help="With --quote/--span: the field of DOC (a survey column).")
+@click.option("--note", default=None, help="Why (kept with the decision or span).")
+@click.option("--remove", is_flag=True, help="Take the code off instead (a reject, or the span removed).")
 @pass_state
-def code_cmd(state: State, segment: int, code: str, coder: str, note: str | None, remove: bool) -> None:
-    """Code one segment by hand (what the machine missed), or --remove a code."""
-    code_segment(state.project, segment, code, coder, verdict="reject" if remove else "add", note=note)
-    click.echo(f"segment {segment}: {'removed' if remove else 'coded'} {code} as {coder}")
+def code_cmd(state: State, target: str, code: str, coder: str, quote: str | None, span: str | None,
+             field_: str | None, note: str | None, remove: bool) -> None:
+    """Code a segment by hand (what the machine missed), or a selection of a document:
+    'qualcode code DOC CODE --quote "the words"' or '--span START:END'; --remove takes it off."""
+    from qualcode import spans
+    if quote is None and span is None:
+        if not target.isdigit():
+            raise QualcodeError(f"{target!r} is not a segment number; to code part of a document give "
+                                "--quote \"the words\" or --span START:END")
+        code_segment(state.project, int(target), code, coder, verdict="reject" if remove else "add", note=note)
+        click.echo(f"segment {target}: {'removed' if remove else 'coded'} {code} as {coder}")
+        return
+    if quote is not None and span is not None:
+        raise QualcodeError("give --quote or --span, not both")
+    p = state.project
+    p.check_documents([target])
+    if quote is not None:
+        field_, start, end = spans.find_quote(p.conn, target, quote, field_)
+    else:
+        start, end = spans.parse_span(span)
+    if remove:
+        s = spans.remove_span(p, target, start, end, code, coder, field=field_)
+    else:
+        s = spans.add_span(p, target, start, end, code, coder, field=field_, memo=note)
+    text = spans.field_texts(p.conn, target)[s.field][s.start:s.end]
+    click.echo(f"{target} {s.field} {s.start}:{s.end}: {'removed' if remove else 'coded'} {s.code} as {coder}: "
+               f"{text!r}")
 
 
 @click.command()

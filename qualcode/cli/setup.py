@@ -5,25 +5,31 @@ from __future__ import annotations
 import os
 import sys
 
+from pathlib import Path
+
 import click
 
 from qualcode.cli.options import (
     State,
     SubGroup,
     Table,
+    code_ids,
     emit,
     output_options,
     parse_where,
     pass_state,
+    print_rich,
+    progress_bar,
 )
 from qualcode.codebook import diff_codebooks, load_codebook
 from qualcode.errors import QualcodeError
+from qualcode.i18n import t
 from qualcode.project import DEFAULT_CODEBOOK, ConfirmationNeeded, ImportBatch, Project
 
 
 @click.command()
 @click.option("--codebook", type=click.Path(dir_okay=False), default=None,
-              help=f"Codebook YAML (default: {DEFAULT_CODEBOOK}).")
+              help="Codebook: a YAML file, or a shipped codebook by name (handlingsplan, the default).")
 @pass_state
 def init(state: State, codebook: str | None) -> None:
     """Create a new project file with a codebook."""
@@ -52,9 +58,13 @@ def status(state: State, fmt: str, output: str | None) -> None:
               [[c, d["decisions"], d["coded"]] for c, d in s["coders"].items()]),
     ]
     todo = s["suggest"]
+    base = todo["base_model"]
+    tables[0].rows.append(["basmodell", f"{base['version'] or '-'}: {base['state']} ({base['suggestions']} förslag)"])
+    # a field never suggested has only new segments: listing its codes as "changed" misleads
+    suggested = {r[0] for r in state.project.conn.execute("SELECT DISTINCT field FROM suggest_state")}
     rows = [["nya segment (alla koder)", todo["new_segments"]]]
     rows += [[f"{fld}: koder vars regler ändrats", ", ".join(codes[:6]) + (f" … ({len(codes)})" if len(codes) > 6 else "")]
-             for fld, codes in todo["codes"].items()]
+             for fld, codes in todo["codes"].items() if fld in suggested]
     rows += [[f"{fld}: valfält att läsa om", "kodgruppen eller cellerna har ändrats"] for fld in todo["choice_fields"]]
     if todo["models"]:
         rows.append(["modellförslag", "modellen eller det den gäller har ändrats"])
@@ -63,7 +73,21 @@ def status(state: State, fmt: str, output: str | None) -> None:
     if len(rows) == 1 and not todo["new_segments"]:
         rows = [["förslagen", "aktuella: suggest har inget att göra om"]]
     tables.append(Table("Att göra för suggest", ["", ""], rows))
+    s["next"] = next_step(s)
+    tables.append(Table(t("status.next"), ["", ""], [["→", s["next"]]]))
     emit(fmt, output, data=s, tables=tables)
+
+
+def next_step(s: dict) -> str:
+    """What a user should do next, from the status: import, suggest, review, then tally."""
+    todo = s["suggest"]
+    if not any(s["documents"].values()):
+        return t("status.import")
+    if todo["new_segments"] or (not s["suggestions"] and not s["coders"]):
+        return t("status.suggest")
+    if s["pending"]:
+        return t("status.review")
+    return t("status.tally")
 
 
 # ----------------------------------------------------------------------------- codebook
@@ -91,9 +115,17 @@ def codebook_show(state: State, group: str | None, fmt: str, output: str | None)
 
 @codebook.command("validate")
 @click.argument("file", type=click.Path(dir_okay=False), required=False)
-def codebook_validate(file: str | None) -> None:
-    """Check a codebook file; print one line naming file, line and problem if it is broken."""
+@pass_state
+def codebook_validate(state: State, file: str | None) -> None:
+    """Check a codebook file; print one line naming file, line and problem if it is broken.
+    In a project, also name the codebook's own abbreviations and synonyms its text never uses."""
     cb = load_codebook(file or DEFAULT_CODEBOOK)
+    if Path(state.project_path).is_file() and (cb.abbreviations or cb.synonyms):
+        from qualcode.suggest.vocabulary import unused_words
+        unused = unused_words(state.project, cb)
+        for kind, words in unused.items():
+            if words:
+                click.echo(f"never found in the project's text ({kind}): {', '.join(words)}")
     groups = {}
     for c in cb.codes:
         groups[c.group] = groups.get(c.group, 0) + 1
@@ -183,7 +215,10 @@ def run_import(p: Project, batch: ImportBatch, yes: bool, dry_run: bool) -> None
 def import_notes(state: State, folder: str, constants: tuple[str, ...], yes: bool, dry_run: bool) -> None:
     """A folder of .md/.txt notes with YAML front matter (id, round, group, sdf …), or .docx."""
     p = state.project
-    run_import(p, p.read_notes(folder, constants=parse_where(constants, "--set")), yes, dry_run)
+    with progress_bar(t("progress.import")) as bar:
+        task = bar.add_task("import", total=None)
+        batch = p.read_notes(folder, constants=parse_where(constants, "--set"), progress=lambda n: bar.advance(task, n))
+    run_import(p, batch, yes, dry_run)
 
 
 @import_.command("survey")
@@ -247,17 +282,18 @@ def docs_list(state: State, kind: str | None, where: tuple[str, ...], removed: b
 
 @docs.command("show")
 @click.argument("doc")
+@click.option("--coder", default=None, help="Whose codes to mark (default: the consensus, or the only coder).")
 @output_options(formats=("table", "json"))
 @pass_state
-def docs_show(state: State, doc: str, fmt: str, output: str | None) -> None:
-    """One document: attributes and numbered segments."""
-    d = state.project.document(doc)
+def docs_show(state: State, doc: str, coder: str | None, fmt: str, output: str | None) -> None:
+    """One document as coded: its segments with the validated codes in the margin, undecided
+    suggestions marked apart (code?), coded spans, attributes and memos."""
+    from qualcode.document_view import document_view, render_document
+    view = document_view(state.project, doc, coder=coder)
     if fmt == "json":
-        emit(fmt, output, data=d)
+        emit(fmt, output, data=view)
         return
-    title = f"{d['id']} ({d['kind']}) " + ", ".join(f"{k}={v}" for k, v in d["attributes"].items())
-    emit(fmt, output, tables=[Table(title, ["segment", "fält", "start", "text"],
-                                    [[s["segment"], s["field"], s["start"], s["text"]] for s in d["segments"]])])
+    print_rich(render_document(view, state.project.codebook), output)
 
 
 @docs.command("remove")
@@ -302,6 +338,45 @@ def export_segments(state: State, fmt: str, output: str | None) -> None:
         emit(fmt, output, records=records)
 
 
+@export.command("codings")
+@click.option("--coder", default=None, help="Whose codings (default: the consensus, or the only coder).")
+@output_options(formats=("csv", "xlsx", "jsonl", "json"), default="csv")
+@pass_state
+def export_codings(state: State, coder: str | None, fmt: str, output: str | None) -> None:
+    """One row per validated coding, hand-added codes included: doc, attributes, code, label,
+    group, span (start, end), text, coder, source (rule, model, base, choice, hand), time, memo."""
+    from qualcode.exports import CODING_COLUMNS, coding_rows
+    rows = list(coding_rows(state.project, coder=coder))
+    if fmt in ("jsonl", "json"):
+        emit(fmt, output, records=iter(rows), data=rows if fmt == "json" else None)
+        return
+    columns = CODING_COLUMNS + sorted({k for r in rows for k in r if k.startswith("attr:")})
+    emit(fmt, output, tables=[Table("", columns, [[r.get(c) for c in columns] for r in rows])])
+
+
+@export.command("matrix")
+@click.option("--group", "groups", multiple=True, help="Code group (fokusomrade, tema …); repeatable.")
+@click.option("--code", "codes", multiple=True, help="Only this code (id or label); repeatable.")
+@click.option("--field", "fields", multiple=True, help="Codes in this field (default: interview notes).")
+@click.option("--kind", type=click.Choice(["interview", "response"]), default=None, help="Document kind.")
+@click.option("--where", "where", multiple=True, metavar="ATTR=VALUE", help="Only documents with this value.")
+@click.option("--coder", default=None, help="Whose codings (default: the consensus, or the only coder).")
+@output_options(formats=("csv", "xlsx", "jsonl", "json"), default="csv")
+@pass_state
+def export_matrix(state: State, groups: tuple[str, ...], codes: tuple[str, ...], fields: tuple[str, ...],
+                  kind: str | None, where: tuple[str, ...], coder: str | None, fmt: str, output: str | None) -> None:
+    """Documents (or respondents) × codes as 0/1, with their attributes: a column's sum is
+    'tally presence' for that code, ready for R, Excel and SPSS."""
+    from qualcode.exports import code_matrix
+    p = state.project
+    m = code_matrix(p, groups=groups or None, codes=code_ids(p, codes), fields=fields or None, kind=kind,
+                    where=parse_where(where), coder=coder)
+    records = m.records()
+    if fmt in ("jsonl", "json"):
+        emit(fmt, output, records=iter(records), data=records if fmt == "json" else None)
+        return
+    columns = list(records[0]) if records else ["doc", *(c.id for c in m.codes)]
+    emit(fmt, output, tables=[Table("", columns, [[r.get(c) for c in columns] for r in records])])
 
 
 COMMANDS = [init, status, codebook, import_, docs, export]

@@ -31,16 +31,21 @@ from qualcode.suggest.run import suggest as run_suggest
               help="Worker processes for tokenizing and rules (the machine's cores are the useful limit).")
 @click.option("--force", is_flag=True,
               help="Redo every segment in scope, even those whose suggestions are up to date.")
+@click.option("--base-model/--no-base-model", "base", default=None,
+              help="Use the base model shipped with the codebook (the default), or not; remembered by the project.")
 @output_options(formats=("table", "json"))
 @pass_state
 def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: str | None, save_model: bool,
-            jobs: int, force: bool, fmt: str, output: str | None) -> None:
+            jobs: int, force: bool, base: bool | None, fmt: str, output: str | None) -> None:
     """Suggest codes for notes and open answers (rules) and choice cells (normaliser).
 
     After a codebook edit only the codes whose patterns changed are applied again, from the
     cached tokens; segments new to the project get every code of their field.
     """
     project = state.project
+    if base is not None:
+        with project.transaction():
+            project.set_meta("base_model", "on" if base else "off")
     with progress_bar("Suggesting") as bar:
         task = bar.add_task("suggest", total=None)
         summary = run_suggest(project, docs=split_values(docs), codes=split_values(codes), model=model, jobs=jobs, force=force,
@@ -69,6 +74,7 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
             ["valförslag", summary.choice_suggestions],
             ["modellförslag" + (f" ({', '.join(summary.models.values())})" if summary.models else ""),
              summary.model_suggestions],
+            ["basmodellens förslag", summary.by_source.get("base", 0)],
             [f"med poäng ≥ {CONFIDENT}".replace(".", ","), summary.confident]]),
     ]
     if rows:
@@ -100,15 +106,9 @@ def suggestions_list(state: State, doc: str | None, code: str | None, min_score:
     rows = list_suggestions(state.project, doc=doc, code=code, min_score=min_score, source=source, pending=pending)
     table = Table(f"Förslag ({len(rows)})", ["segment", "dok", "kod", "poäng", "källa", "neg", "belägg", "text"],
                   [[r["segment"], r["doc"], r["code"], r["score"], r["source"], "neg" if r["negated"] else "",
-                    _evidence(state, r), r["text"][:90]] for r in rows], formats={"poäng": "float3"})
+                    r["evidence"], r["text"][:90]] for r in rows], formats={"poäng": "float3"})
     emit(fmt, output, data=rows, tables=[table], records=rows)
 
-
-def _evidence(state: State, r: dict) -> str:
-    seg = state.project.conn.execute("SELECT start FROM segments WHERE id = ?", (r["segment"],)).fetchone()
-    if r["start"] is None or seg is None:
-        return ""
-    return r["text"][r["start"] - seg[0]:r["end"] - seg[0]]
 
 
 @suggestions.command("export")

@@ -10,11 +10,13 @@ from qualcode import tally as T
 from qualcode.cli.options import (
     State,
     SubGroup,
+    code_ids,
     emit,
     output_options,
     parse_where,
     pass_state,
 )
+from qualcode.i18n import language
 from qualcode.report import charts
 from qualcode.report.formats import FILE_FORMATS, TEXT_FORMATS
 
@@ -26,8 +28,8 @@ def counting_options(f: Callable) -> Callable:
     """--coder, --include-suggestions, --lang, --chart: shared by every tally."""
     f = click.option("--chart", type=click.Path(dir_okay=False), default=None,
                      help="Also draw a horizontal bar chart to this .png or .svg file.")(f)
-    f = click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
-                     help="Table labels and decimal mark.")(f)
+    f = click.option("--lang", type=click.Choice(["sv", "en"]), default=language, show_default="sv",
+                     help="Table labels and decimal mark (default: the run's language).")(f)
     f = click.option("--include-suggestions", is_flag=True,
                      help="Preview: count unrejected suggestions scoring >= 0.5 as if accepted.")(f)
     f = click.option("--coder", default=None,
@@ -118,28 +120,36 @@ def tally_choice(state: State, fields: tuple[str, ...], where: tuple[str, ...], 
 
 @tally.command("crosstab")
 @click.option("--group", "groups", multiple=True, help="Code group; repeatable.")
-@click.option("--code", "codes", multiple=True, help="Only this code; repeatable.")
+@click.option("--code", "codes", multiple=True, help="Only this code (id or label); repeatable.")
 @click.option("--by", "by", required=True, metavar="ATTR", help="The attribute in the columns.")
-@click.option("--field", "fields", multiple=True, help="Codes in this field (default: interview notes).")
+@click.option("--unit", type=click.Choice(["interview", "respondent", "mention"]), default=None,
+              help="What a cell counts (default: the documents that have ATTR: interviews for notes' "
+                   "attributes, respondents for a survey's).")
+@click.option("--field", "fields", multiple=True, help="Codes in this field (default: all fields of the unit).")
 @click.option("--kind", type=click.Choice(["interview", "response"]), default=None)
 @click.option("--where", "where", multiple=True, metavar="ATTR=VALUE")
-@click.option("--count", "count", type=click.Choice(["documents", "mentions"]), default="documents", show_default=True)
+@click.option("--count", "count", type=click.Choice(["documents", "mentions"]), default="documents", show_default=True,
+              help="documents: units (see --unit); mentions: coded segments (= --unit mention).")
 @click.option("--chi2", is_flag=True, help="Add Pearson's chi-square test.")
 @counting_options
 @output_options(formats=FORMATS)
 @pass_state
-def tally_crosstab(state: State, groups: tuple[str, ...], codes: tuple[str, ...], by: str, fields: tuple[str, ...],
-                   kind: str | None, where: tuple[str, ...], count: str, chi2: bool, coder: str | None,
-                   include_suggestions: bool, lang: str, chart: str | None, fmt: str, output: str | None) -> None:
-    """Codes × an attribute's values, with counts, row and column percent."""
-    res = T.crosstab(state.project, by=by, groups=groups or None, codes=codes or None, fields=fields or None,
+def tally_crosstab(state: State, groups: tuple[str, ...], codes: tuple[str, ...], by: str, unit: str | None,
+                   fields: tuple[str, ...], kind: str | None, where: tuple[str, ...], count: str, chi2: bool,
+                   coder: str | None, include_suggestions: bool, lang: str, chart: str | None, fmt: str,
+                   output: str | None) -> None:
+    """Codes × an attribute's values: units (interviews or respondents) per cell, each column's n,
+    percent of n, row percent, and a total row of units with any code."""
+    p = state.project
+    res = T.crosstab(p, by=by, groups=groups or None, codes=code_ids(p, codes), fields=fields or None,
                      kind=kind, where=parse_where(where), count=count, chi2=chi2, coder=coder,
-                     include_suggestions=include_suggestions)
+                     include_suggestions=include_suggestions, unit=unit)
     if chart:
         cats = [r["label"] for r in res.row_totals]
-        series = {T.group_label(c["group"], lang): [r["column_percent"] or 0 for r in res.rows if r["group"] == c["group"]]
+        key = "unit_percent" if res.count == "documents" else "column_percent"
+        series = {T.group_label(c["group"], lang): [r[key] or 0 for r in res.rows if r["group"] == c["group"]]
                   for c in res.columns}
-        charts.bar_chart(chart, cats, series, xlabel="Kolumnprocent" if lang == "sv" else "Column percent",
+        charts.bar_chart(chart, cats, series, xlabel="Procent" if lang == "sv" else "Percent",
                          percent=True, decimal_comma=lang == "sv")
     emit(fmt, output, data=res.to_json(), tables=T.crosstab_tables(res, lang))
     _chart_done(chart)
@@ -188,13 +198,17 @@ def quotes_cmd(state: State, code: str, by: tuple[str, ...], limit: int | None, 
 @click.option("--survey-attribute", default="enkat", show_default=True, metavar="ATTR",
               help="The attribute that tells surveys apart: choice tables are made per value, never pooled "
                    "(give '' to pool).")
+@click.option("--csv-style", type=click.Choice(["sv", "excel-sv", "excel-en", "en"]), default=None,
+              help="CSV for this spreadsheet: sv/excel-sv ';' and decimal comma, excel-en/en ',' and point "
+                   "(default: as --lang writes numbers). Always UTF-8 with BOM.")
 @pass_state
 def report_cmd(state: State, out_dir: str, coder: str | None, include_suggestions: bool, lang: str,
-               survey_attribute: str) -> None:
-    """Every standard table and chart of the project in one folder, with index.md and index.html."""
+               survey_attribute: str, csv_style: str | None) -> None:
+    """Every standard table, chart, crosstab and quote of the project in one folder: CSV, XLSX
+    (contents sheet, number cells), DOCX (numbered tables and figures), index.md and index.html."""
     from qualcode.report.build import build_report
     rep = build_report(state.project, out_dir, coder=coder, include_suggestions=include_suggestions, lang=lang,
-                       survey_attribute=survey_attribute or None)
+                       survey_attribute=survey_attribute or None, csv_style=csv_style)
     click.echo(f"wrote {len(rep.tables)} tables and {len(rep.charts)} charts to {out_dir} "
                f"(index: {rep.index_md}, {rep.index_html})")
 

@@ -81,22 +81,35 @@ class PassageReport:
     f1: float
     labels: list[dict[str, Any]]
     misses: list[dict[str, Any]] = field(default_factory=list)
+    reliability: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": "passages", "items": self.items, "precision": self.precision, "recall": self.recall,
-                "f1": self.f1, "labels": self.labels, "misses": self.misses}
+                "f1": self.f1, "labels": self.labels, "reliability": self.reliability, "misses": self.misses}
 
 
-def predicted_labels(rows: list[dict[str, Any]], min_score: float = CONFIDENT) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
+def label_of(row: dict[str, Any]) -> str | None:
+    number, code = row.get("number"), row.get("code")
+    return str(number) if number is not None and 1 <= int(number) <= 13 else code if code in THEMES else None
+
+
+def fused_scores(rows: list[dict[str, Any]]) -> dict[tuple[str, str], float]:
+    """(document, label) -> the highest score any source gave it (the fused score)."""
+    out: dict[tuple[str, str], float] = {}
     for s in rows:
-        if (s.get("score") or 0) < min_score:
-            continue
-        number, code = s.get("number"), s.get("code")
-        lab = str(number) if number is not None and 1 <= int(number) <= 13 else code if code in THEMES else None
+        lab = label_of(s)
         if lab is not None:
-            out.setdefault(s["doc"], set()).add(lab)
+            key = (s["doc"], lab)
+            out[key] = max(out.get(key, 0.0), float(s.get("score") or 0.0))
     return out
+
+
+
+def passage_reliability(items: list[dict[str, Any]], fused: dict[tuple[str, str], float]) -> list[dict[str, Any]]:
+    """Score bins of the fused (document, label) scores against the share the gold confirms."""
+    gold = {str(it["id"]): {str(a) for a in it.get("areas", [])} | set(it.get("themes", [])) for it in items}
+    pairs = [(score, lab in gold.get(doc, set())) for (doc, lab), score in fused.items() if doc in gold]
+    return _reliability(pairs)
 
 
 def score_passages(items: list[dict[str, Any]], predicted: dict[str, set[str]]) -> PassageReport:
@@ -123,11 +136,27 @@ def score_passages(items: list[dict[str, Any]], predicted: dict[str, set[str]]) 
 
 def evaluate_passages(items: list[dict[str, Any]], codebook: str | Path | None = None) -> PassageReport:
     """Import the passages as notes into a fresh temporary project, suggest, and score."""
-    return score_passages(items, suggest_passages(items, codebook))
+    fused = suggest_scores(items, codebook)
+    report = score_passages(items, _at_least(fused, CONFIDENT))
+    report.reliability = passage_reliability(items, fused)
+    return report
+
+
+def _at_least(fused: dict[tuple[str, str], float], min_score: float) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for (doc, lab), score in fused.items():
+        if score >= min_score:
+            out.setdefault(doc, set()).add(lab)
+    return out
 
 
 def suggest_passages(items: list[dict[str, Any]], codebook: str | Path | None = None) -> dict[str, set[str]]:
     """The labels a fresh project suggests (score >= 0.5) for each passage, by id."""
+    return _at_least(suggest_scores(items, codebook), CONFIDENT)
+
+
+def suggest_scores(items: list[dict[str, Any]], codebook: str | Path | None = None) -> dict[tuple[str, str], float]:
+    """The fused score of each (passage, label) a fresh project suggests."""
     from qualcode.project import Project
     from qualcode.suggest.listing import list_suggestions
     from qualcode.suggest.run import suggest
@@ -144,7 +173,7 @@ def suggest_passages(items: list[dict[str, Any]], codebook: str | Path | None = 
             rows = list_suggestions(p)
         finally:
             p.close()
-    return predicted_labels(rows)
+    return fused_scores(rows)
 
 
 @dataclass
@@ -161,7 +190,7 @@ class ChoiceReport:
         return {"kind": "choices", **{k: getattr(self, k) for k in self.__dataclass_fields__}}
 
 
-BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
+BINS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
 
 
 def evaluate_choices(items: list[dict[str, Any]], codebook: str | Path | None = None) -> ChoiceReport:

@@ -211,6 +211,8 @@ def write_batch(conn: sqlite3.Connection, batch: ImportBatch, *, confirm: bool =
     choice = sorted(f for f in touched if batch.fields.get(f, ("",))[0] == "choice")
     if choice:
         conn.executemany("DELETE FROM suggest_state WHERE field = ?", [(f,) for f in choice])
+    for hook in getattr(batch, "after_write", ()):  # e.g. an SPSS file's labels (ingest.spss)
+        hook(conn)
     return report
 
 

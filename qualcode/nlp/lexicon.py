@@ -268,7 +268,7 @@ def _cache_dir() -> Path:
 def lexicon_data() -> tuple[dict[str, str], set[str], dict[str, str]]:
     """(form -> lemma table, set of lemmas, folded table), read once per process.
 
-    Parsing the gzipped JSON table and folding it costs about 1.3 s; the three are kept in a
+    Parsing the gzipped JSON table and folding it is slow (BENCHMARKS.md); the three are kept in a
     marshal file in the user's cache directory (keyed by the spacy-lookups-data version), which
     loads in about a third of that. An unreadable or unwritable cache only costs the time.
     """

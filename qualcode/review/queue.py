@@ -275,3 +275,19 @@ def _candidates(raw: str | None) -> list[str]:
     except ValueError:
         return [raw]
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+CURSOR_PREFIX = "uncoded_cursor:"  # meta key of a coder's place in the uncoded walk
+
+def cursors(conn: sqlite3.Connection) -> dict[str, tuple[str, str, int]]:
+    """Where each coder's uncoded walk stands: coder -> (doc, field, position) of the segment on
+    screen when it last moved. Segments before it in (doc, field, position) order were walked
+    past; unreadable entries are left out."""
+    out: dict[str, tuple[str, str, int]] = {}
+    for key, raw in conn.execute("SELECT key, value FROM meta WHERE key LIKE ?", (CURSOR_PREFIX + "%",)):
+        try:
+            doc, fld, pos = json.loads(raw)
+        except (ValueError, TypeError):
+            continue
+        out[key[len(CURSOR_PREFIX):]] = (str(doc), str(fld), int(pos))
+    return out

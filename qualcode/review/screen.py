@@ -16,25 +16,31 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from qualcode.codebook import Code
+from qualcode.i18n import t
+from qualcode.memos import segment_memo_lines
 from qualcode.review.decisions import check_coder
 from qualcode.review.keys import BACKSPACE, ENTER, ESC, default_keys
 
+
+
+class Message:
+    """A catalogue message looked up when it is drawn, so that a constant imported before the
+    run's language was chosen still speaks that language (rich renders it through ``__rich__``)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __str__(self) -> str:
+        return t(self.key)
+
+    def __rich__(self) -> Text:
+        return Text.from_markup(t(self.key))
+
+
 # shown when another session of the same coder has the segment on screen (qualcode.review.claims)
-TAKEN = "[yellow]segmentet är öppet i en annan granskning av samma kodare; hoppade över[/yellow]"
-
-HELP = """[b]Tangenter[/b]
-  [b]y[/b] / [b]Enter[/b]  acceptera förslaget (accept)
-  [b]n[/b]          avvisa förslaget (reject)
-  [b]c[/b]          byt till en annan kod (förslaget avvisas, den valda koden läggs till)
-  [b]a[/b]          lägg till ytterligare en kod på segmentet
-  [b]s[/b]          hoppa över (kommer igen nästa gång)
-  [b]u[/b]          ångra senaste åtgärden
-  [b]?[/b]          den här hjälpen
-  [b]q[/b]          avsluta (allt som är beslutat är redan sparat)
-Kodväljaren: skriv numret i listan, kodens id eller en del av etiketten, Enter; Esc avbryter."""
-
-KEYLINE = ("[b]y[/b]/Enter acceptera · [b]n[/b] avvisa · [b]c[/b] byt kod · [b]a[/b] lägg till kod · "
-           "[b]s[/b] hoppa över · [b]u[/b] ångra · [b]?[/b] hjälp · [b]q[/b] avsluta")
+TAKEN = Message("review.taken")
+HELP = Message("review.help")
+KEYLINE = Message("review.keyline")
 
 
 class Screen:
@@ -50,10 +56,10 @@ class Screen:
         return self.keys.read_key()
 
     def segment_text(self, text: str, span: tuple[int, int] | None) -> Text:
-        t = Text(text if text else "(tomt svar)", style="" if text else "dim italic")
+        shown = Text(text if text else t("review.empty_answer"), style="" if text else "dim italic")
         if span and text:
-            t.stylize("bold black on yellow", span[0], span[1])
-        return t
+            shown.stylize("bold black on yellow", span[0], span[1])
+        return shown
 
     def segment_panel(self, segment: int, doc: str, field_: str, text: str, span: tuple[int, int] | None,
                       before: str, after: str, attrs: dict[str, Any]) -> Panel:
@@ -63,8 +69,11 @@ class Screen:
         body.append(self.segment_text(text, span))
         if after:
             body.append(Text(after + " …", style="dim"))
-        attr_line = " · ".join(f"{k}={v if v is not None else '(tomt)'}" for k, v in attrs.items())
-        return Panel(Group(*body), title=f"[b]{doc}[/b] · fält {field_} · segment {segment}",
+        for line in segment_memo_lines(self.project, segment, doc):
+            body.append(Text.assemble((t("review.memo") + ": ", "bold magenta"), line))
+        blank = t("review.blank")
+        attr_line = " · ".join(f"{k}={v if v is not None else blank}" for k, v in attrs.items())
+        return Panel(Group(*body), title=t("review.panel_title", doc=doc, field=field_, segment=segment),
                      subtitle=attr_line or None, title_align="left", subtitle_align="left")
 
     def code_line(self, code: Code) -> Text:
@@ -85,7 +94,7 @@ class Screen:
             table.add_row(str(i), f"{c.label} [dim]({c.id})[/dim]")
         self.console.print(Panel(table, title=prompt, title_align="left"))
         while True:
-            answer = self.read_line("kod (nummer, id eller del av etiketten; Esc avbryter): ")
+            answer = self.read_line(t("review.picker_prompt"))
             if answer is None:
                 return None
             answer = answer.strip()
@@ -97,9 +106,9 @@ class Screen:
                 return answer
             code = match_code(cb.codes, answer, prefer={c.id for c in codes})
             if code is None:
-                self.console.print(f"[red]ingen kod passar {answer!r}[/red]")
+                self.console.print(t("review.no_code_fits", answer=answer))
                 continue
-            self.console.print(Text.assemble("→ ", self.code_line(code), "   Enter/y = välj, annan tangent = försök igen"))
+            self.console.print(Text.assemble("→ ", self.code_line(code), t("review.confirm_pick")))
             if self.key() in (ENTER, "y", "Y"):
                 return code.id
 
@@ -130,12 +139,11 @@ class Screen:
 
     def field_group(self, field_: str) -> str | None:
         """The code group the picker starts from for a segment of this field."""
-        row = self.project.conn.execute("SELECT code_group FROM fields WHERE name = ?", (field_,)).fetchone()
-        return row[0] if row else None
+        return (self.project.fields().get(field_) or {}).get("code_group")
 
     def wait_help(self) -> None:
-        self.console.print(Panel(HELP, title="Hjälp", title_align="left"))
-        self.console.print("[dim]tryck valfri tangent …[/dim]")
+        self.console.print(Panel(t("review.help"), title=t("review.help_title"), title_align="left"))
+        self.console.print(t("review.any_key"))
         self.key()
 
 
@@ -153,7 +161,7 @@ def match_code(codes: list[Code], query: str, cutoff: float = 60, prefer: set[st
         names = [utils.default_process(n) for n in (c.label, c.short, c.id.replace("_", " "), *c.aliases)]
         words = {w for n in names for w in n.split()}
         score = max(fuzz.WRatio(q, n) for n in names)
-        if all(any(w.startswith(t) for w in words) for t in words_q):
+        if all(any(w.startswith(part) for w in words) for part in words_q):
             score += 50
         if names[0].startswith(q) or names[2].startswith(q):
             score += 10

@@ -16,13 +16,14 @@ from typing import Any
 
 from qualcode.errors import QualcodeError
 from qualcode.ingest.sheets import read_table
+from qualcode.memos import coding_memos
 from qualcode.report.formats import looks_like_formula
 from qualcode.review.decisions import SHEET_VERDICTS, check_coder, current_verdict
 from qualcode.review.queue import Filter, detail, pending, suggested_items
 
 SHEET_NAME = "Granskning"
 CODES_SHEET = "Koder"
-SHEET_COLUMNS = ["segment", "doc", "field", "code", "number", "label", "verdict", "corrected_code", "note", "coder",
+SHEET_COLUMNS = ["segment", "doc", "field", "code", "number", "label", "verdict", "corrected_code", "note", "memo", "coder",
                  "score", "source", "negated", "reason", "candidates", "context_before", "text", "context_after"]
 FILL_IN = ("verdict", "corrected_code", "note")
 WRAPPED = ("text", "context_before", "context_after", "reason")
@@ -38,6 +39,7 @@ def sheet_rows(project: Any, coder: str, filt: Filter | None = None, *, include_
     coder = check_coder(coder)
     items = suggested_items(project, filt) if include_decided else pending(project, coder, filt)
     cb = project.codebook
+    memos = coding_memos(project)
     out = []
     for it in items:
         d = detail(project, it, coder)
@@ -46,7 +48,7 @@ def sheet_rows(project: Any, coder: str, filt: Filter | None = None, *, include_
         row: dict[str, Any] = {
             "segment": it.segment, "doc": it.doc, "field": it.field, "code": it.code, "number": code.number,
             "label": code.label, "verdict": verdict if verdict in SHEET_VERDICTS else None, "corrected_code": None,
-            "note": None, "coder": coder, "score": round(it.score, 4), "source": ", ".join(it.sources),
+            "note": None, "memo": " | ".join(memos.get((it.segment, it.code), [])) or None, "coder": coder, "score": round(it.score, 4), "source": ", ".join(it.sources),
             "negated": "ja" if d.negated else "", "reason": d.reason,
             "candidates": ", ".join(d.candidates), "context_before": d.before, "text": it.text,
             "context_after": d.after,

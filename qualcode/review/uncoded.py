@@ -8,8 +8,6 @@ Where a coder's walk stands is kept in ``meta`` under ``uncoded_cursor:<coder>``
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from typing import Any
 
 from rich.console import Console
@@ -17,7 +15,8 @@ from rich.text import Text
 
 from qualcode.review.claims import Claims
 from qualcode.review.keys import ENTER
-from qualcode.review.queue import (
+from qualcode.review.queue import (CURSOR_PREFIX, cursors,  # noqa: F401  (cursors: part of this module's face)
+    
     Filter,
     attributes,
     load_cursor,
@@ -29,23 +28,9 @@ from qualcode.review.queue import (
 from qualcode.review.screen import TAKEN, Screen
 from qualcode.review.undo import UndoHistory
 
-CURSOR_PREFIX = "uncoded_cursor:"
 KEYS_LINE = ("[b]a[/b] lägg till kod · [b]s[/b]/[b]n[/b]/Enter nästa · [b]u[/b] ångra · "
              "[b]?[/b] hjälp · [b]q[/b] avsluta")
 
-
-def cursors(conn: sqlite3.Connection) -> dict[str, tuple[str, str, int]]:
-    """Where each coder's uncoded walk stands: coder -> (doc, field, position) of the segment on
-    screen when it last moved. Segments before it in (doc, field, position) order were walked
-    past; unreadable entries are left out."""
-    out: dict[str, tuple[str, str, int]] = {}
-    for key, raw in conn.execute("SELECT key, value FROM meta WHERE key LIKE ?", (CURSOR_PREFIX + "%",)):
-        try:
-            doc, fld, pos = json.loads(raw)
-        except (ValueError, TypeError):
-            continue
-        out[key[len(CURSOR_PREFIX):]] = (str(doc), str(fld), int(pos))
-    return out
 
 
 class UncodedWalk:

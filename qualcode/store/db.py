@@ -210,6 +210,40 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE models ADD COLUMN spec TEXT;
     """,
+    # 8: memos (qualcode.memos): analytic notes on the project, a document, a code or a coding
+    #    (a segment and a code); ``kind`` says which, the other target columns are NULL
+    """
+    CREATE TABLE memos (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('project', 'document', 'code', 'coding')),
+        doc TEXT, code TEXT, segment INTEGER,
+        text TEXT NOT NULL, author TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    CREATE INDEX memos_target ON memos(kind, doc, code, segment);
+    """,
+    # 9: the study's words for its variables (qualcode.variables): a field's or attribute's short
+    #    label and question text, and the labels of an attribute's values in their order (SPSS)
+    """
+    CREATE TABLE variable_labels (
+        name TEXT PRIMARY KEY, label TEXT, question TEXT);
+    CREATE TABLE value_labels (
+        variable TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL, position INTEGER NOT NULL,
+        PRIMARY KEY (variable, value)) WITHOUT ROWID;
+    """,
+    # codings of an exact character span of a document's field (hand coding of a selection,
+    # REFI-QDA imports; qualcode.spans). Append-only like decisions: the current state of a
+    # (doc, field, start, end, code, coder) is its latest row. Tallies never read this table:
+    # a span also records 'add' decisions on the segments it overlaps.
+    """
+    CREATE TABLE span_codings (
+        id INTEGER PRIMARY KEY,
+        doc TEXT NOT NULL REFERENCES documents(id),
+        field TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+        code TEXT NOT NULL, coder TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('add', 'retract')),
+        made_at TEXT NOT NULL, memo TEXT, origin TEXT NOT NULL DEFAULT 'manual');
+    CREATE INDEX span_codings_key ON span_codings(doc, field, code, coder, start, end, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -39,6 +39,11 @@ class SuggestSummary:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def say(self, line: str | None) -> None:
+        """Add a one-line notice for the user (several sources may have one)."""
+        if line:
+            self.notice = f"{self.notice}\n{line}" if self.notice else line
+
     def count_rows(self, source: str, rows: list[tuple]) -> None:
         """Count stored rows (segment, code, source, score, ...) made by ``source``."""
         by_code: dict[str, int] = {}

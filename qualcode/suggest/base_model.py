@@ -74,6 +74,7 @@ class BaseModel:
     coef: np.ndarray                    # features × labels
     intercept: np.ndarray
     calibration: np.ndarray | None = None  # 2 × labels: a, b of sigmoid(a·z + b) over the raw logit z
+    label_f1: dict[str, float] | None = None  # per label, F1 on registers it was not trained on
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "BaseModel":
@@ -85,7 +86,8 @@ class BaseModel:
                            {w: i for i, w in enumerate(words)}, {c: i for i, c in enumerate(chars)},
                            z["idf_words"].astype(np.float64), z["idf_chars"].astype(np.float64),
                            z["coef"].astype(np.float64), z["intercept"].astype(np.float64),
-                           z["calibration"].astype(np.float64) if "calibration" in z.files else None)
+                           z["calibration"].astype(np.float64) if "calibration" in z.files else None,
+                           meta.get("label_f1"))
         except (OSError, ValueError, KeyError) as e:
             raise QualcodeError(f"cannot read the base model {path}: {e}") from None
 
@@ -107,8 +109,9 @@ class BaseModel:
 
 def save(path: Path, *, labels: list[str], codebook: str, version: str, words: list[str], chars: list[str],
          idf_words: np.ndarray, idf_chars: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
-         calibration: np.ndarray) -> None:
-    meta = json.dumps({"labels": labels, "codebook": codebook, "version": version}, ensure_ascii=False)
+         calibration: np.ndarray, label_f1: dict[str, float]) -> None:
+    meta = json.dumps({"labels": labels, "codebook": codebook, "version": version, "label_f1": label_f1},
+                      ensure_ascii=False, sort_keys=True)
     arrays = {"meta": np.frombuffer(meta.encode("utf-8"), dtype=np.uint8),
               "words": np.frombuffer(json.dumps(words, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
               "chars": np.frombuffer(json.dumps(chars, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),

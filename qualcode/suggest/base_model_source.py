@@ -53,18 +53,22 @@ class BaseModelSource:
         self.units: list[tuple[str, str]] = []
         self.drop = False
         model = shipped_model()
-        if model is None:
+        if model is None or ctx.project.meta("base_model") == "off":
             self.drop = True
             return 0
         self.model = model
         self.codes = _label_codes(ctx)
         if base_model.codebook_fingerprint(ctx.codebook) != model.codebook:
-            ctx.summary.notice = ((ctx.summary.notice + "; ") if ctx.summary.notice else "") + (
-                f"the base model {model.version} was trained under other area and theme codes; skipped")
+            ctx.summary.say(f"the base model {model.version} was trained under other area and theme codes; "
+                            "skipped (the rules and your own learned model still suggest)")
             self.drop = True  # its earlier rows no longer mean what they said
             return 0
         fields = sorted(f for f, groups in ctx.groups.items() if set(groups) & {AREA_GROUP, "tema"})
-        self.fingerprint = json.dumps([model.version, model.codebook, fields, sorted(self.codes.items())])
+        self.taken = handed_over(ctx.project, model, self.codes)
+        self.fingerprint = json.dumps([model.version, model.codebook, fields, sorted(self.codes.items()),
+                                       sorted(self.taken), ctx.codebook.version])
+        from qualcode.suggest.rules import RuleSet
+        self.vetoes = RuleSet(ctx.codebook, [c for c in self.codes.values()], {})
         stored = (ctx.state or {}).get(STATE[0], {}).get(STATE[1])
         everything = not ctx.incremental or stored != self.fingerprint
         sql = ("SELECT DISTINCT doc, field FROM segments WHERE retired = 0 AND field IN (SELECT value FROM json_each(?))")
@@ -118,7 +122,8 @@ class BaseModelSource:
             words = [stream_words(TokenStream.decode(r[5])) if r[5] is not None else r[4].lower() for r in segs]
             probs = self.model.probabilities([" ".join(words)], [" ".join(r[4] for r in segs)])[0]
             fired = [(j, p) for j, p in enumerate(probs) if p >= MIN_SCORE and self.model.labels[j] in self.codes
-                     and group_of[self.codes[self.model.labels[j]]] in allowed]
+                     and group_of[self.codes[self.model.labels[j]]] in allowed
+                     and self.codes[self.model.labels[j]] not in self.taken]
             if not fired:
                 continue
             each = self.model.probabilities(words, [r[4] for r in segs]) if len(segs) > 1 else None
@@ -128,6 +133,9 @@ class BaseModelSource:
                 code = self.codes[self.model.labels[j]]
                 if ctx.wanted_codes is not None and code not in ctx.wanted_codes:
                     continue
+                stream = TokenStream.decode(seg[5]) if seg[5] is not None else None
+                if stream is not None and code in self.vetoes.vetoed_codes(stream, seg[4]):
+                    continue  # the codebook's exclusions (an observer student, a room change) hold for the model too
                 out.append((seg[0], code, source, round(float(p), 4), seg[3], seg[3] + len(seg[4]), 0,
                             f"basmodell {self.model.version}, p={p:.2f}", None, ctx.version, ctx.stamp))
         ids = [r[0] for r in rows]
@@ -135,6 +143,33 @@ class BaseModelSource:
         with ctx.project.transaction():
             replace_suggestions(ctx.conn, ids, out, "source LIKE 'base:%'", code_filter, ctx.version)
         ctx.summary.count_rows(self.name, out)
+
+
+def handed_over(project: Any, model: base_model.BaseModel, codes: dict[str, str]) -> set[str]:
+    """Codes the project's own model has taken over from the base model.
+
+    The rule is a comparison of two measured figures, code by code: the project model's
+    cross-validated F1 on the project's own decisions (``learn``'s metrics) against the base
+    model's F1 for that label on registers it was not trained on (leave-one-register-out, measured
+    when it was built). Once the project's model does at least as well on her text as the base
+    model does on text it never saw, the base model steps back for that code; until then both
+    suggest and the fused score is their maximum."""
+    base_f1 = model.label_f1
+    if not base_f1:
+        return set()
+    by_code = {cid: lab for lab, cid in codes.items()}
+    taken = set()
+    for (metrics,) in project.conn.execute(
+            "SELECT metrics FROM models m WHERE id = (SELECT MAX(id) FROM models WHERE grp = m.grp)"):
+        try:
+            rows = json.loads(metrics).get("codes", [])
+        except (ValueError, AttributeError):
+            continue
+        for r in rows:
+            lab = by_code.get(r.get("code"))
+            if lab is not None and r.get("f1") is not None and r["f1"] >= base_f1.get(lab, 1.0):
+                taken.add(r["code"])
+    return taken
 
 
 def _label_codes(ctx: RunContext) -> dict[str, str]:

@@ -67,6 +67,7 @@ def group_fingerprint(codebook: Codebook, group: str = AREA_GROUP) -> str:
         h.update(importlib.metadata.version(package).encode())
     for c in codebook.in_group(group):
         h.update(b"\x1e" + c.content_key().encode("utf-8"))
+    h.update(repr(sorted(codebook.abbreviations.items())).encode("utf-8"))
     return h.hexdigest()
 
 

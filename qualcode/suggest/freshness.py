@@ -47,7 +47,7 @@ def plan_fields(cb: Codebook, groups: dict[str, list[str]], scores: dict[str, fl
     plans = {}
     for name, grps in groups.items():
         field_codes = [c for c in cb.codes if c.group in grps]
-        fps = {c.id: code_fingerprint(c, scores) for c in field_codes if wanted_codes is None or c.id in wanted_codes}
+        fps = {c.id: code_fingerprint(c, scores, cb.abbreviations) for c in field_codes if wanted_codes is None or c.id in wanted_codes}
         everything = sorted(wanted_codes) if wanted_codes is not None else None
         stored = state.get(name) if state is not None else None
         if not stored:  # never suggested here (or a forced run): everything in scope

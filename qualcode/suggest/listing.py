@@ -41,7 +41,8 @@ def outdated(project: Any) -> dict[str, Any]:
     choice_fields = sorted(name for name, fp in choice_fingerprints(cb, fields).items()
                            if state.get(name, {}).get("") != fp)
     models = models_before(project, True, False)
-    return {"codebook_edited": on_disk is not None,
+    return {"base_model": base_model_state(project, cb),
+            "codebook_edited": on_disk is not None,
             "new_segments": new,
             "codes": {name: plan.rematch for name, plan in plans.items() if plan.rematch},
             "choice_fields": choice_fields,
@@ -57,7 +58,8 @@ def list_suggestions(project: Any, doc: str | None = None, code: str | None = No
     """Suggestions of live segments in document order, as the export's records."""
     if code is not None:
         project.codebook.get(code)
-    sql = ("SELECT g.doc, g.field, s.segment, s.start, s.end, g.text, s.code, c.number, c.grp AS \"group\", "
+    sql = ("SELECT g.doc, g.field, s.segment, s.start, s.end, g.text, g.start AS seg_start, s.code, c.number, "
+           "c.grp AS \"group\", "
            "s.score, s.source, s.negated, s.reason, s.candidates FROM suggestions s "
            "JOIN segments g ON g.id = s.segment AND g.retired = 0 LEFT JOIN codes c ON c.id = s.code "
            "WHERE s.score >= ?")
@@ -79,6 +81,8 @@ def list_suggestions(project: Any, doc: str | None = None, code: str | None = No
     for r in project.conn.execute(sql, args):
         d = dict(r)
         d["negated"] = bool(d["negated"])
+        seg_start = d.pop("seg_start")
+        d["evidence"] = "" if d["start"] is None else d["text"][d["start"] - seg_start:d["end"] - seg_start]
         out.append(d)
     return out
 
@@ -118,3 +122,20 @@ def explain(project: Any, segment: int, model: str | None = None) -> dict[str, A
         "suggestions": [{"code": h.code, "source": h.source, "score": h.score, "start": row["start"] + h.start,
                          "end": row["start"] + h.end, "negated": h.negated, "reason": h.reason} for h in ex.hits],
     }
+
+
+def base_model_state(project: Any, codebook: Any) -> dict[str, Any]:
+    """Whether the shipped base model suggests in this project, and why not when it does not."""
+    from qualcode.suggest import base_model
+    from qualcode.suggest.base_model_source import shipped_model
+    model = shipped_model()
+    n = project.conn.execute("SELECT COUNT(*) FROM suggestions WHERE source LIKE 'base:%'").fetchone()[0]
+    if model is None:
+        return {"version": None, "state": "missing", "suggestions": n}
+    if project.meta("base_model") == "off":
+        state = "off"
+    elif base_model.codebook_fingerprint(codebook) != model.codebook:
+        state = "skipped: the codebook's areas or themes differ from the ones it was trained on"
+    else:
+        state = "on"
+    return {"version": model.version, "state": state, "suggestions": n}

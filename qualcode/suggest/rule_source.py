@@ -72,7 +72,7 @@ class RuleSource:
         tokenized_fields = {r[1] for r in self.todo}
         if self.todo:  # segments new to this pipeline: tokenize, and every code of their field
             pipe = Pipeline(self.choice, self.lemmatizer)
-            ctx.summary.notice = self.choice.notice
+            ctx.summary.say(self.choice.notice)
             self._apply(ctx, self.todo, {f: self.ruleset(ctx, self.plans[f].codes) for f in tokenized_fields},
                         sorted(ctx.wanted_codes) if ctx.wanted_codes is not None else None, pipe)
         self.todo = []

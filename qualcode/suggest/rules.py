@@ -43,6 +43,7 @@ from qualcode.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
 from qualcode.nlp.tokens import TYPES, TokenStream, fold
 from qualcode.suggest import negation as negation_module
+from qualcode.matcher_check import plain_token_pattern
 from qualcode.safe_regex import compile_user_regex
 from qualcode.suggest.rule_records import word_variants, Rule, Match, Hit, Explanation, WORD_RE, ANCHOR_ATTRS
 from qualcode.suggest.negation import NEG_ANY, negation_flags
@@ -52,7 +53,8 @@ from qualcode.suggest.negation import NEG_ANY, negation_flags
 _SOURCE_HASH: str | None = None
 
 
-def code_fingerprint(code: Code, scores: dict[str, float] | None = None) -> str:
+def code_fingerprint(code: Code, scores: dict[str, float] | None = None,
+                     abbreviations: dict[str, str] | None = None) -> str:
     """What one code's rule suggestions on a segment depend on, besides the segment's tokens:
     its patterns and exclusions, their scores, and this module's own source (so an upgrade
     that changes how rules match counts as a change). A code's suggestions depend on no other
@@ -62,7 +64,7 @@ def code_fingerprint(code: Code, scores: dict[str, float] | None = None) -> str:
     if _SOURCE_HASH is None:
         _SOURCE_HASH = hashlib.sha1(Path(__file__).read_bytes() + Path(negation_module.__file__).read_bytes()).hexdigest()
     scores = scores or {}
-    h = hashlib.sha1(f"{_SOURCE_HASH}\x1e{code.content_key()}".encode("utf-8"))
+    h = hashlib.sha1(f"{_SOURCE_HASH}\x1e{code.content_key()}\x1e{sorted((abbreviations or {}).items())}".encode("utf-8"))
     for p in code.patterns:
         h.update(f"\x1e{p.label}\x1f{scores.get(p.label, p.weight)!r}".encode("utf-8"))
     return h.hexdigest()
@@ -95,6 +97,7 @@ class RuleSet:
         self._ix = _Index()
         self._matcher: Any = None
         self._tokens = _TokenMemo(self._token_entry)
+        self._abbreviations = _abbreviation_keys(codebook.abbreviations)
         scores = scores or {}
         for code in self.codes:
             for exclude, patterns in ((False, code.patterns), (True, code.exclude)):
@@ -139,7 +142,7 @@ class RuleSet:
 
     def _add_matcher(self, rule: Rule, where: str) -> None:
         tokens = rule.pattern.value  # the codebook loader has removed its line marks at every depth
-        simple = _simple_token_pattern(tokens)
+        simple = plain_token_pattern(tokens)
         if simple is not None:  # fixed token tests: matched here, without loading spaCy
             rule.simple = simple
             anchors = {fold(v) for attr, values in simple[:1] for v in values}
@@ -184,6 +187,13 @@ class RuleSet:
             return []
         return _hits(matches)
 
+    def vetoed_codes(self, stream: TokenStream, text: str) -> set[str]:
+        """Codes an exclusion pattern speaks against in this text (the manual's incidental
+        mentions), for sources that find a code without pointing at words (the base model)."""
+        if not len(stream) and not self._ix.regex:
+            return set()
+        return {m.rule.code for m in self._matches(stream, text, keep_all=True) if m.rule.exclude}
+
     def explain(self, stream: TokenStream, text: str) -> Explanation:
         matches = self._matches(stream, text, keep_all=True)
         neg = negation_flags(stream.folded_forms) if len(stream) else []
@@ -206,9 +216,13 @@ class RuleSet:
         "administrativt stöd") and are looked at only from the phrase's first word.
         """
         t = TYPES[tid]
-        if self._entry_keys.isdisjoint(t.keys):
+        f, lm, p, keys = t.ff, t.lf, t.pf, t.keys
+        full = self._abbreviations.get(f.rstrip(".")) if self._abbreviations else None
+        if full is not None:  # the codebook's own short forms are read as their words
+            lm, p = full
+            keys = keys | {lm, *(p.split("+") if p else ())}
+        if self._entry_keys.isdisjoint(keys):
             return _NOTHING
-        f, lm, p = t.ff, t.lf, t.pf
         own = dict.fromkeys((f, lm))
         allk = dict.fromkeys((f, lm, *(p.split("+") if p else ())))
         own.pop("", None)
@@ -239,7 +253,7 @@ class RuleSet:
                     if r.simple is not None:
                         simple[r.index] = r
         negation = f in NEG_ANY
-        cond = self._cond_words & t.keys
+        cond = self._cond_words & keys
         if not (single or starts or later or any_matcher or negation or cond):
             return _NOTHING
         return (tuple(single.values()), tuple(starts.values()), frozenset(later), tuple(simple.values()), any_matcher,
@@ -369,6 +383,21 @@ class RuleSet:
 _GROUP_REFS = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|^\(\?[a-zA-Z]")
 
 
+def _abbreviation_keys(abbreviations: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Folded short form -> (folded lemma, folded parts) of the word it stands for."""
+    if not abbreviations:
+        return {}
+    from qualcode.nlp.lexicon import shared_lexicon
+    lex = shared_lexicon()
+    out = {}
+    for short, full in abbreviations.items():
+        words = full.split()
+        lemma = "_".join(lex.lemma(w) for w in words)
+        parts = "+".join(p for w in words for p in (lex.parts(w).split("+") if lex.parts(w) else [lex.lemma(w)]))
+        out[fold(short)] = (fold(lemma), fold(parts) if len(words) > 1 or lex.parts(full) else "")
+    return out
+
+
 def _any_of(regexes: list[re.Pattern]) -> re.Pattern | None:
     """One regex that finds something wherever any of ``regexes`` does: most segments match no
     regex pattern, and one scan of the text says so at about half the cost of one per pattern.
@@ -397,28 +426,6 @@ class _TokenMemo(dict):
         value = self[tid] = self._compute(tid)
         return value
 
-
-def _simple_token_pattern(tokens: Any) -> tuple[tuple[str, frozenset[str]], ...] | None:
-    """A Matcher pattern that only tests each token's LOWER/TEXT/ORTH/LEMMA against fixed strings
-    (no operators, no other attributes), as (attribute, allowed values) per token; else None."""
-    if not isinstance(tokens, list) or not tokens:
-        return None
-    out = []
-    for tok in tokens:
-        if not isinstance(tok, dict) or len(tok) != 1:
-            return None
-        (attr, v), = tok.items()
-        if attr not in ("LOWER", "TEXT", "ORTH", "LEMMA"):
-            return None
-        if isinstance(v, str):
-            values = [v]
-        elif isinstance(v, dict) and list(v) == ["IN"] and isinstance(v["IN"], list) and v["IN"] \
-                and all(isinstance(x, str) for x in v["IN"]):
-            values = v["IN"]
-        else:
-            return None
-        out.append(("TEXT" if attr == "ORTH" else attr, frozenset(values)))
-    return tuple(out)
 
 
 def _tokens_of(stream: TokenStream, start: int, end: int) -> tuple[int, int]:

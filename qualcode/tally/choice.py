@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 from qualcode.codebook import AREA_GROUP, Code
 from qualcode.errors import QualcodeError
+from qualcode.fields import choice_group
 from qualcode.project import Project
 from qualcode.report.formats import Table
 from qualcode.tally.codings import (
@@ -79,7 +80,7 @@ def _code_group(project: Project, fields: Sequence[str], known: dict[str, dict[s
                 code_group: str | None) -> str:
     """The one code group the columns are coded with: rows of two groups would not add up."""
     cb = project.codebook
-    groups = {code_group or known[f]["code_group"] or AREA_GROUP for f in fields}
+    groups = {code_group or choice_group(known[f]) for f in fields}
     if len(groups) > 1:
         raise QualcodeError(f"fields {', '.join(fields)} are coded with different code groups ({', '.join(sorted(groups))})")
     group = groups.pop()
@@ -101,7 +102,7 @@ def _population(conn: sqlite3.Connection, known: dict[str, dict[str, Any]], grou
                 where: dict[str, str] | None) -> int:
     """The questionnaire's respondents: those with a cell in any choice column of this code group,
     so answers from another survey (e.g. earlier comment rounds) are not system-missing here."""
-    sibling = sorted({f for f, d in known.items() if d["kind"] == "choice" and (d["code_group"] or AREA_GROUP) == group}
+    sibling = sorted({f for f, d in known.items() if d["kind"] == "choice" and choice_group(d) == group}
                      | set(fields))
     pop_sql, pop_args = docs_sql("response", where, (), sibling)
     return conn.execute(f"WITH docs AS ({pop_sql}) SELECT COUNT(*) FROM docs", pop_args).fetchone()[0]

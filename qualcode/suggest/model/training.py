@@ -85,14 +85,10 @@ def groups_by_field(project: Any) -> dict[str, list[str]]:
 
 def walked(project: Any, coder: str | None) -> set[int]:
     """Segments without suggestions that a coder's ``review --uncoded`` walk has passed."""
+    from qualcode.review.queue import cursors   # the review keeps the walk's place; only it knows the format
     out: set[int] = set()
-    for key, raw in project.conn.execute("SELECT key, value FROM meta WHERE key LIKE 'uncoded_cursor:%'"):
-        who = key.split(":", 1)[1]
+    for who, (doc, fld, pos) in cursors(project.conn).items():
         if coder is not None and who != coder:
-            continue
-        try:
-            doc, fld, pos = json.loads(raw)
-        except (ValueError, TypeError):
             continue
         for (seg,) in project.conn.execute(
                 "SELECT g.id FROM segments g WHERE g.retired = 0 AND trim(g.text) != '' "
