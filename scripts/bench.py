@@ -104,12 +104,17 @@ def write_notes(folder: Path, n: int, material: dict, seed: int = 2) -> int:
 # only prepares a stage (writing files, importing before a suggest) is done before the clock.
 
 
-def _project(work: Path, name: str):
+def _project(work: Path, name: str, base_model: bool = False):
+    """A fresh project. The base model is off unless a stage asks for it, so that the rule
+    stages stay comparable with earlier runs; ``suggest_notes_base`` measures it."""
     from qualcode import Project
     db = work / f"{name}.db"
     for s in ("", "-wal", "-shm"):
         Path(str(db) + s).unlink(missing_ok=True)
-    return Project.init(db, CODEBOOK)
+    p = Project.init(db, CODEBOOK)
+    if not base_model:
+        p.set_meta("base_model", "off")
+    return p
 
 
 def _survey_project(work: Path, n: int, material: dict, name: str):
@@ -162,18 +167,18 @@ def stage_import_long_paragraph(work: Path, n: int, material: dict) -> dict:
     return {"seconds": time.perf_counter() - t, "items": n, "words": len(WORD_RE.findall(text))}
 
 
-def _notes_project(work: Path, n: int, material: dict, name: str):
+def _notes_project(work: Path, n: int, material: dict, name: str, base_model: bool = False):
     folder = work / f"notes-{n}"
     words = write_notes(folder, n, material)
-    p = _project(work, name)
+    p = _project(work, name, base_model)
     p.import_notes(folder)
     return p, words
 
 
-def stage_suggest_notes(work: Path, n: int, material: dict, jobs: int = 1) -> dict:
-    """NLP + rules on notes: the first suggest, with no cached tokens."""
+def stage_suggest_notes(work: Path, n: int, material: dict, jobs: int = 1, base_model: bool = False) -> dict:
+    """NLP + rules on notes (+ the base model when asked): the first suggest, with no cached tokens."""
     from qualcode.suggest.run import suggest
-    p, words = _notes_project(work, n, material, "suggest-notes")
+    p, words = _notes_project(work, n, material, "suggest-notes", base_model)
     kwargs = {"jobs": jobs} if jobs != 1 else {}
     t = time.perf_counter()
     suggest(p, **kwargs)
@@ -323,6 +328,7 @@ STAGES: dict[str, Callable[..., dict]] = {
     "import_long_paragraph": stage_import_long_paragraph,
     "suggest_notes": stage_suggest_notes,
     "suggest_notes_2jobs": lambda w, n, m: stage_suggest_notes(w, n, m, jobs=2),
+    "suggest_notes_base": lambda w, n, m: stage_suggest_notes(w, n, m, base_model=True),
     "resuggest_notes": stage_resuggest_notes,
     "resuggest_notes_force": lambda w, n, m: stage_resuggest_notes(w, n, m, force=True),
     "suggest_survey": stage_suggest_survey,
@@ -347,6 +353,7 @@ PLAN_FULL = [
     ("limit_regex", [144, NOTES_1M]),
     ("suggest_notes", [144, NOTES_1M]),
     ("suggest_notes_2jobs", [144, NOTES_1M]),
+    ("suggest_notes_base", [144, NOTES_1M]),
     ("resuggest_notes", [144, NOTES_1M]),
     ("resuggest_notes_force", [144, NOTES_1M]),
     ("choices", [1_000, 10_000, 100_000]),

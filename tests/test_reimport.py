@@ -177,6 +177,7 @@ def test_asking_in_a_terminal_and_refusing_where_nobody_can_answer(cli, project:
         def isatty(self) -> bool:
             return True
     monkeypatch.setattr(sys, "stdin", Tty())
+    monkeypatch.delenv("CI", raising=False)   # the suite itself may run under CI=true
     assert setup.interactive()
     monkeypatch.setenv("CI", "true")
     assert not setup.interactive()

@@ -13,13 +13,14 @@ from qualcode.evaluation.outside import evaluate_choices, evaluate_passages, rea
 @click.option("--codebook", type=click.Path(dir_okay=False), default=None,
               help="Codebook YAML (default: the shipped handlingsplan codebook).")
 @click.option("--misses", is_flag=True, help="List each item whose suggestions differ from the gold.")
+@click.option("--no-base-model", "no_base", is_flag=True, help="Rules (and choices) alone, without the base model.")
 @output_options(formats=("table", "json", "md", "csv"))
-def evaluate(gold: str, codebook: str | None, misses: bool, fmt: str, output: str | None) -> None:
+def evaluate(gold: str, codebook: str | None, misses: bool, no_base: bool, fmt: str, output: str | None) -> None:
     """Score suggestions against a gold file (JSON Lines as in ../shared/dev: passages with
     areas/themes, or free-text area answers with area/ambiguous), in a fresh temporary project."""
     kind, items = read_gold(gold)
     if kind == "passages":
-        r = evaluate_passages(items, codebook)
+        r = evaluate_passages(items, codebook, base_model=not no_base)
         data = r.to_json() if misses else {k: v for k, v in r.to_json().items() if k != "misses"}
         tables = [Table(f"{gold}: {r.items} passages", ["precision", "recall", "F1"],
                         [[r.precision, r.recall, r.f1]], formats={c: "float3" for c in ("precision", "recall", "F1")},

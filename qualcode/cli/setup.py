@@ -234,18 +234,31 @@ def import_notes(state: State, folder: str, constants: tuple[str, ...], yes: boo
 @click.option("--missing-value", "missing_values", multiple=True, default=("#NULL!",), show_default=True,
               help="Cell value meaning the respondent never had the question (system-missing).")
 @SET_OPTION
+@click.option("--label", "labels", multiple=True, metavar="COL=TEXT",
+              help="A short label for a column, used as its title in tables, charts and files; repeatable.")
 @YES_OPTION
 @DRY_RUN_OPTION
 @pass_state
 def import_survey(state: State, file: str, id_column: str, attributes: tuple[str, ...], texts: tuple[str, ...],
                   choices: tuple[str, ...], choice_group: str, field_groups: tuple[str, ...], sheet: str | None,
-                  missing_values: tuple[str, ...], constants: tuple[str, ...], yes: bool, dry_run: bool) -> None:
-    """A survey export (.csv: UTF-8 or cp1252, ; or , detected; .xlsx): one document per row."""
+                  missing_values: tuple[str, ...], constants: tuple[str, ...], labels: tuple[str, ...], yes: bool,
+                  dry_run: bool) -> None:
+    """A survey export (.csv: UTF-8 or cp1252, ; or , detected; .xlsx; .sav/.dta): one document per row."""
     p = state.project
+    named = parse_where(labels, "--label")
+    stray = sorted(set(named) - set(attributes) - set(texts) - set(choices))
+    if stray:
+        raise QualcodeError(f"--label names a column that is not imported: {', '.join(stray)} "
+                            "(label the --attr, --text and --choice columns)")
     batch = p.read_survey(file, id_column=id_column, attributes=list(attributes), texts=list(texts),
                           choices=list(choices), sheet=sheet, missing_values=missing_values, choice_group=choice_group,
                           field_groups=parse_where(field_groups, "--field-group"),
                           constants=parse_where(constants, "--set"))
+    if named:  # stored in the import's own transaction
+        from qualcode.variables import set_label
+        hooks = list(getattr(batch, "after_write", ()))
+        hooks.append(lambda conn: [set_label(conn, col, text) for col, text in named.items()])
+        batch.after_write = hooks  # type: ignore[attr-defined]
     run_import(p, batch, yes, dry_run)
 
 

@@ -114,7 +114,8 @@ def tally_choice(state: State, fields: tuple[str, ...], where: tuple[str, ...], 
                    include_suggestions=include_suggestions)
     if chart:
         charts.choice_chart(res, chart, lang)
-    emit(fmt, output, data=res.to_json(), tables=T.choice_tables(res, lang))
+    from qualcode.variables import titles
+    emit(fmt, output, data=res.to_json(), tables=T.choice_tables(res, lang, titles(state.project.conn, [t["field"] for t in res.tables])))
     _chart_done(chart)
 
 

@@ -134,9 +134,10 @@ def score_passages(items: list[dict[str, Any]], predicted: dict[str, set[str]]) 
                          [s.to_json() for s in scores.values()], misses)
 
 
-def evaluate_passages(items: list[dict[str, Any]], codebook: str | Path | None = None) -> PassageReport:
+def evaluate_passages(items: list[dict[str, Any]], codebook: str | Path | None = None,
+                      base_model: bool = True) -> PassageReport:
     """Import the passages as notes into a fresh temporary project, suggest, and score."""
-    fused = suggest_scores(items, codebook)
+    fused = suggest_scores(items, codebook, base_model)
     report = score_passages(items, _at_least(fused, CONFIDENT))
     report.reliability = passage_reliability(items, fused)
     return report
@@ -155,7 +156,8 @@ def suggest_passages(items: list[dict[str, Any]], codebook: str | Path | None = 
     return _at_least(suggest_scores(items, codebook), CONFIDENT)
 
 
-def suggest_scores(items: list[dict[str, Any]], codebook: str | Path | None = None) -> dict[tuple[str, str], float]:
+def suggest_scores(items: list[dict[str, Any]], codebook: str | Path | None = None,
+                   base_model: bool = True) -> dict[tuple[str, str], float]:
     """The fused score of each (passage, label) a fresh project suggests."""
     from qualcode.project import Project
     from qualcode.suggest.listing import list_suggestions
@@ -167,6 +169,8 @@ def suggest_scores(items: list[dict[str, Any]], codebook: str | Path | None = No
             doc_id = json.dumps(str(it["id"]), ensure_ascii=False)
             (folder / f"{i:06d}.md").write_text(f"---\nid: {doc_id}\n---\n\n{it['text']}\n", encoding="utf-8")
         p = Project.init(Path(tmp) / "eval.db", codebook)
+        if not base_model:
+            p.set_meta("base_model", "off")
         try:
             p.import_notes(folder)
             suggest(p)
