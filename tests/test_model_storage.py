@@ -190,3 +190,9 @@ def test_no_module_of_the_package_unpickles() -> None:
                     isinstance(node.value, ast.Constant) and node.value.value is False):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{node.value.lineno} allow_pickle")
     assert offenders == []
+
+
+def test_a_bad_curve_file_is_refused_before_any_model_is_stored(cli, project: Project) -> None:
+    r = cli("learn", "--coder", "anna", "--curve", "kurva.gif")
+    assert r.exit_code == 1 and ".png or .svg" in r.output
+    assert project.conn.execute("SELECT COUNT(*) FROM models").fetchone()[0] == 0

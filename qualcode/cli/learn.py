@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from qualcode.errors import QualcodeError
+
 from qualcode.cli.options import (
     State,
     Table,
@@ -48,6 +50,12 @@ def learn(state: State, coder: str | None, groups: tuple[str, ...], seed: int, c
     reviewed segment are negatives. With --apply its suggestions (source model:<version>) join
     the rule suggestions for review.
     """
+    if curve:  # every argument is checked before anything is trained or stored
+        from pathlib import Path
+        if Path(curve).suffix.lower() not in (".png", ".svg"):
+            raise QualcodeError(f"--curve {curve}: the file must end in .png or .svg")
+        if not Path(curve).absolute().parent.is_dir():
+            raise QualcodeError(f"--curve {curve}: folder {Path(curve).absolute().parent} does not exist")
     project = state.project
     if list_:
         models = list_models(project)

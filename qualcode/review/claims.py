@@ -80,3 +80,15 @@ class Claims:
         if self.clock() - row["heartbeat"] > self.ttl:
             return True
         return row["host"] == self.host and row["pid"] != self.pid and not _alive(row["pid"])
+
+
+def run_durably(project: Any, loop: Callable[[], None], claims: "Claims") -> None:
+    """Run a session's key loop with every commit fsynced (a decision must survive a power cut,
+    not only a crash) and give its claims back however the loop ends."""
+    project.conn.execute("PRAGMA synchronous=FULL")
+    try:
+        loop()
+    except EOFError:  # the keys ran out (a script, a closed terminal): what was decided is kept
+        pass
+    finally:
+        claims.release()

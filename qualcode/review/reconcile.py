@@ -12,7 +12,7 @@ from typing import Any, Callable
 from rich.console import Console
 from rich.text import Text
 
-from qualcode.review.claims import Claims
+from qualcode.review.claims import Claims, run_durably
 from qualcode.review.decisions import current_verdict
 from qualcode.review.keys import ENTER
 from qualcode.review.queue import attributes, segment_context
@@ -44,13 +44,7 @@ class ReconcileSession:
         from qualcode.review.agreement import disagreements_for_reconcile
         self.units = self._units() if self._units else disagreements_for_reconcile(
             self.project, self.coders, self.as_coder, group=self.group)
-        self.project.conn.execute("PRAGMA synchronous=FULL")
-        try:
-            self._loop()
-        except EOFError:
-            pass
-        finally:
-            self.claims.release()
+        run_durably(self.project, self._loop, self.claims)
         self.screen.console.print(f"Sparat. {self.settled} avgjorda.")
         return self.settled
 

@@ -21,7 +21,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from qualcode.review.claims import Claims
+from qualcode.review.claims import Claims, run_durably
 from qualcode.review.decisions import current_verdict
 from qualcode.review.keys import ENTER
 from qualcode.review.queue import (
@@ -86,14 +86,7 @@ class Review:
         items = pending(self.project, self.coder, self.filt, self.order)
         self.queue = rotate(items, [it.key(self.order) for it in items], load_cursor(self.project, self.cursor_name))
         self.stats.total = len(self.queue)
-        # fsync each commit: a decision must survive a power cut, not only a crash
-        self.project.conn.execute("PRAGMA synchronous=FULL")
-        try:
-            self._loop()
-        except EOFError:
-            pass
-        finally:
-            self.claims.release()
+        run_durably(self.project, self._loop, self.claims)
         self.screen.console.print(f"Sparat. {self.stats.line()}")
         return self.stats
 

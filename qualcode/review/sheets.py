@@ -18,6 +18,7 @@ from qualcode.errors import QualcodeError
 from qualcode.ingest.sheets import read_table
 from qualcode.memos import coding_memos
 from qualcode.report.formats import looks_like_formula
+from qualcode.report.formats.xlsx import put
 from qualcode.review.decisions import SHEET_VERDICTS, check_coder, current_verdict
 from qualcode.review.queue import Filter, detail, pending, suggested_items
 
@@ -84,16 +85,6 @@ def _csv_cell(value: Any) -> Any:
     return "'" + value if looks_like_formula(value) else value
 
 
-def _put(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Set a cell so that text stays text, also after someone edits it in Excel (quote prefix)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters would make openpyxl refuse the file
-    cell = ws.cell(row, column, value)
-    if looks_like_formula(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
 
 
 def _write_xlsx(project: Any, path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
@@ -103,10 +94,10 @@ def _write_xlsx(project: Any, path: Path, columns: list[str], rows: list[dict[st
     ws = wb.active
     ws.title = SHEET_NAME
     for j, c in enumerate(columns, start=1):
-        _put(ws, 1, j, c).font = Font(bold=True)
+        put(ws, 1, j, c).font = Font(bold=True)
     for i, r in enumerate(rows, start=2):
         for j, c in enumerate(columns, start=1):
-            cell = _put(ws, i, j, r.get(c))
+            cell = put(ws, i, j, r.get(c))
             if c in WRAPPED:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     _write_codes(wb, project.codebook)
@@ -126,7 +117,7 @@ def _write_codes(wb: Any, codebook: Any) -> None:
         codes.cell(1, j, h).font = Font(bold=True)
     for i, c in enumerate(codebook.codes, start=2):
         for j, v in enumerate([c.id, c.number, c.label, c.group], start=1):
-            _put(codes, i, j, v)
+            put(codes, i, j, v)
 
 
 def _add_drop_downs(ws: Any, col: dict[str, str], *, last: int, n_codes: int) -> None:

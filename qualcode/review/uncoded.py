@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from qualcode.review.claims import Claims
+from qualcode.review.claims import Claims, run_durably
 from qualcode.review.keys import ENTER
 from qualcode.review.queue import (CURSOR_PREFIX, cursors,  # noqa: F401  (cursors: part of this module's face)
     
@@ -52,13 +52,7 @@ class UncodedWalk:
         segs = uncoded_segments(self.project, self.coder, self.filt)
         keys = [[s["doc"], s["field"], s["position"]] for s in segs]
         self.queue = rotate(list(zip(segs, keys)), keys, load_cursor(self.project, self.cursor_name))
-        self.project.conn.execute("PRAGMA synchronous=FULL")
-        try:
-            self._loop()
-        except EOFError:
-            pass
-        finally:
-            self.claims.release()
+        run_durably(self.project, self._loop, self.claims)
         self.screen.console.print(f"Sparat. {len(self.added)} koder tillagda.")
         return len(self.added)
 
