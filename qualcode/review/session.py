@@ -183,7 +183,7 @@ class Review:
     # ---- recording and undo
     def _decide(self, kind: str, i: int, changes: list[tuple[int, str, str]]) -> tuple[int, str]:
         """Record one key press; an add stays on the item, anything else moves on."""
-        if self.history.record(kind, i, changes) is None:
+        if self.history.record(kind, i, changes, pending_only=True) is None:
             return i + 1, TAKEN
         self._count(kind, +1)
         return (i if kind == "add" else i + 1), ""

@@ -48,13 +48,19 @@ class UndoHistory:
         self.claims = claims
         self.steps: list[Step] = []
 
-    def record(self, kind: str, index: int, changes: list[Change]) -> Step | None:
+    def record(self, kind: str, index: int, changes: list[Change], pending_only: bool = False) -> Step | None:
         """Record the decisions of one key press in one transaction, remembering what they
-        replace; None (and nothing written) when another session holds the segment."""
+        replace; None (and nothing written) when another session holds the segment or, with
+        ``pending_only``, has already judged the suggestion since it was shown here (the check
+        and the write are one transaction, so two sessions can never both judge it)."""
         conn = self.project.conn
         step = Step(kind, index)
         with self.project.transaction():
             if not self._claim(sorted({segment for segment, _, _ in changes})):
+                return None
+            if pending_only and any(verdict in ("accept", "reject")
+                                    and current_verdict(conn, segment, code, self.coder) not in (None, "retract")
+                                    for segment, code, verdict in changes):
                 return None
             for segment, code, verdict in changes:
                 step.before.append((segment, code, current_verdict(conn, segment, code, self.coder)))

@@ -12,7 +12,7 @@ from qualcode.nlp.pipeline import Pipeline
 from qualcode.nlp.tokens import TokenStream, load_types
 from qualcode.suggest.freshness import choice_fingerprints, models_before, plan_fields, read_state
 from qualcode.suggest.rules import RuleSet
-from qualcode.suggest.settings import lemmatizer_setting, measured_precision, pipeline_choice
+from qualcode.suggest.settings import lemmatizer_setting, pipeline_choice, rule_scores
 
 
 def outdated(project: Any) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def outdated(project: Any) -> dict[str, Any]:
     conn = project.conn
     fields = project.fields()
     state = read_state(conn)
-    plans = plan_fields(cb, field_groups(cb, fields), measured_precision(conn), None, state)
+    plans = plan_fields(cb, field_groups(cb, fields), rule_scores(conn, cb), None, state)
     try:
         identity = pipeline_choice(project).identity
     except QualcodeError:  # a pipeline setting that no longer loads: suggest will say so; count the untokenized
@@ -107,7 +107,7 @@ def explain(project: Any, segment: int, model: str | None = None) -> dict[str, A
     else:
         stream, used = next(iter(Pipeline(choice, lemmatizer_setting(project)).process([row["text"]]))), "pipeline"
     groups = field_groups(cb, project.fields()).get(row["field"], list(cb.groups))
-    rs = RuleSet(cb, [c.id for c in cb.codes if c.group in groups], measured_precision(project.conn))
+    rs = RuleSet(cb, [c.id for c in cb.codes if c.group in groups], rule_scores(project.conn, cb))
     ex = rs.explain(stream, row["text"])
     text = row["text"]
     return {

@@ -19,7 +19,7 @@ from qualcode.store.suggestions import replace_suggestions
 from qualcode.suggest.base import RunContext
 from qualcode.suggest.freshness import has_work, plan_fields, save_rule_state
 from qualcode.suggest.rules import RuleSet
-from qualcode.suggest.settings import lemmatizer_setting, measured_precision, model_setting
+from qualcode.suggest.settings import lemmatizer_setting, model_setting, rule_scores
 
 
 class RuleSource:
@@ -31,7 +31,7 @@ class RuleSource:
         self.choice = choose_pipeline(ctx.model, None if ctx.model else model_setting(ctx.project), lemmatizer)
         self.lemmatizer = lemmatizer
         ctx.summary.pipeline = self.choice.identity
-        self.scores = measured_precision(ctx.conn)
+        self.scores = rule_scores(ctx.conn, ctx.codebook)
         self.plans = plan_fields(ctx.codebook, ctx.groups, self.scores, ctx.wanted_codes, ctx.state)
         self.rulesets: dict[tuple[str, ...], RuleSet] = {}
         # the segments to look at, with their cached token blobs (only blobs of this pipeline

@@ -45,6 +45,7 @@ from qualcode.nlp.tokens import TYPES, TokenStream, fold
 from qualcode.suggest import negation as negation_module
 from qualcode.matcher_check import plain_token_pattern
 from qualcode.safe_regex import compile_user_regex
+from qualcode.suggest.settings import pattern_score
 from qualcode.suggest.rule_records import word_variants, Rule, Match, Hit, Explanation, WORD_RE, ANCHOR_ATTRS
 from qualcode.suggest.negation import NEG_ANY, negation_flags
 
@@ -66,7 +67,7 @@ def code_fingerprint(code: Code, scores: dict[str, float] | None = None,
     scores = scores or {}
     h = hashlib.sha1(f"{_SOURCE_HASH}\x1e{code.content_key()}\x1e{sorted((abbreviations or {}).items())}".encode("utf-8"))
     for p in code.patterns:
-        h.update(f"\x1e{p.label}\x1f{scores.get(p.label, p.weight)!r}".encode("utf-8"))
+        h.update(f"\x1e{p.label}\x1f{pattern_score(scores, code.id, p)!r}".encode("utf-8"))
     return h.hexdigest()
 
 
@@ -103,7 +104,7 @@ class RuleSet:
             for exclude, patterns in ((False, code.patterns), (True, code.exclude)):
                 for p in patterns:
                     rule = Rule(len(self.rules), code.id, p, exclude,
-                                score=scores.get(p.label, p.weight) if not exclude else 0.0)
+                                score=pattern_score(scores, code.id, p) if not exclude else 0.0)
                     self.rules.append(rule)
                     self._index(rule, codebook)
         self._regex_any = _any_of([r.regex for r in self._ix.regex if r.regex is not None])

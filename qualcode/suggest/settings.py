@@ -3,6 +3,9 @@ before it suggests, kept apart so that listing and status need not load the run.
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from qualcode.errors import QualcodeError
@@ -36,3 +39,45 @@ def measured_precision(conn: Any, min_judged: int = MIN_JUDGED) -> dict[str, flo
         if judged >= min_judged:
             out[source[len("rule:"):]] = accepted / judged
     return out
+
+
+PRIORS_FILE = Path(__file__).resolve().parents[1] / "data" / "rule_priors.json"
+
+
+def rule_scores(conn: Any, codebook: Any) -> dict[str, float]:
+    """Every pattern's score: its precision measured on the project's own reviews once
+    ``MIN_JUDGED`` of its suggestions are judged (key: pattern label); before that, its precision
+    measured on the labelled training corpus (key: code id, label and weight, shipped with the codebook it
+    was measured under, ``scripts/calibrate_rules.py``); else the codebook's weight."""
+    scores = dict(shipped_priors(codebook))
+    scores.update(measured_precision(conn))
+    return scores
+
+
+def shipped_priors(codebook: Any) -> dict[str, float]:
+    from qualcode.suggest.base_model import codebook_fingerprint
+    table = _priors_table()
+    if not table or table.get("codebook") != codebook_fingerprint(codebook):
+        return {}
+    return {key: value[0] for key, value in table["priors"].items()}
+
+
+@lru_cache(maxsize=1)
+def _priors_table() -> dict[str, Any]:
+    try:
+        return json.loads(PRIORS_FILE.read_text(encoding="utf-8")) if PRIORS_FILE.exists() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def prior_key(code_id: str, label: str, weight: float) -> str:
+    """A shipped prior's key: a researcher who edits a pattern or its weight gets her own value."""
+    return f"{code_id}\x1f{label}\x1f{weight:g}"
+
+
+def pattern_score(scores: dict[str, float], code_id: str, pattern: Any) -> float:
+    """The score a pattern's suggestions get (see ``rule_scores``)."""
+    s = scores.get(pattern.label)
+    if s is None:  # the corpus measure holds only for the pattern as measured, weight included
+        s = scores.get(prior_key(code_id, pattern.label, pattern.weight))
+    return pattern.weight if s is None else s
