@@ -17,49 +17,17 @@ for that label, so a reviewer sees the sentence that carries it.
 from __future__ import annotations
 
 import json
-import math
-import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from qualcode.errors import QualcodeError
+from qualcode.suggest.model.features import Tfidf
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "base_model.npz"
-WORD = re.compile(r"\w+")
-
-
-def word_ngrams(words: Sequence[str]) -> list[str]:
-    return list(words) + [f"{a} {b}" for a, b in zip(words, words[1:])]
-
-
-def char_ngrams(text: str) -> list[str]:
-    """sklearn's ``char_wb`` 3–5-grams: each word padded with one space on each side."""
-    out = []
-    for w in text.lower().split():
-        w = f" {w} "
-        for n in (3, 4, 5):
-            out += [w[i:i + n] for i in range(len(w) - n + 1)]
-    return out
-
-
-def tfidf_row(grams: Iterable[str], index: dict[str, int], idf: np.ndarray, offset: int,
-              cols: list[int], vals: list[float]) -> None:
-    """Sublinear TF × IDF, L2-normalised, as sklearn's TfidfVectorizer does; appended in place."""
-    counts: dict[int, int] = {}
-    for g in grams:
-        j = index.get(g)
-        if j is not None:
-            counts[j] = counts.get(j, 0) + 1
-    if not counts:
-        return
-    js = list(counts)
-    v = np.array([(1.0 + math.log(counts[j])) * idf[j] for j in js])
-    v /= np.linalg.norm(v) or 1.0
-    cols += [offset + j for j in js]
-    vals += v.tolist()
 
 
 @dataclass
@@ -92,19 +60,20 @@ class BaseModel:
             raise QualcodeError(f"cannot read the base model {path}: {e}") from None
 
     def probabilities(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> np.ndarray:
-        """texts × labels probabilities."""
-        nw = len(self.words)
-        out = np.zeros((len(raw_texts), len(self.labels)))
-        for i, (lem, raw) in enumerate(zip(lemma_texts, raw_texts)):
-            cols: list[int] = []
-            vals: list[float] = []
-            tfidf_row(word_ngrams(lem.split()), self.words, self.idf_words, 0, cols, vals)
-            tfidf_row(char_ngrams(raw), self.chars, self.idf_chars, nw, cols, vals)
-            z = ((np.array(vals) @ self.coef[cols]) if cols else np.zeros(len(self.labels))) + self.intercept
-            if self.calibration is not None:
-                z = self.calibration[0] * z + self.calibration[1]
-            out[i] = 1.0 / (1.0 + np.exp(-z))
-        return out
+        """texts × labels probabilities, from the TF-IDF that ``model.features`` computes exactly
+        as scikit-learn does (the model was fitted on scikit-learn's)."""
+        from scipy.sparse import hstack
+        words, chars = self._tfidf
+        z = hstack([words.transform(lemma_texts), chars.transform(raw_texts)], format="csr") @ self.coef
+        z = np.asarray(z) + self.intercept
+        if self.calibration is not None:
+            z = self.calibration[0] * z + self.calibration[1]
+        return 1.0 / (1.0 + np.exp(-z))
+
+    @cached_property
+    def _tfidf(self) -> tuple[Tfidf, Tfidf]:
+        return (Tfidf("word", sorted(self.words, key=self.words.get), self.idf_words),
+                Tfidf("char_wb", sorted(self.chars, key=self.chars.get), self.idf_chars))
 
 
 def save(path: Path, *, labels: list[str], codebook: str, version: str, words: list[str], chars: list[str],

@@ -18,6 +18,7 @@ from qualcode.nlp.tokens import TokenStream, load_types
 from qualcode.store.suggestions import replace_suggestions
 from qualcode.suggest import base_model
 from qualcode.suggest.base import RunContext
+from qualcode.suggest.model.features import stream_words
 
 STATE = ("__base__", "")
 MIN_SCORE = 0.3   # rows below this are not stored (below 0.5 they are hints)
@@ -32,17 +33,7 @@ def lemma_texts_of(texts: Sequence[str]) -> list[str]:
     """Lemmas and compound parts of raw texts through the blank pipeline (for training)."""
     from qualcode.nlp.pipeline import Pipeline, choose_pipeline
     pipe = Pipeline(choose_pipeline(None, None, "lookup"), "lookup")
-    return [stream_words(s) for s in pipe.process(list(texts))]
-
-
-def stream_words(stream: TokenStream) -> str:
-    words = []
-    for lemma, parts in zip(stream.lemmas, stream.parts):
-        if base_model.WORD.match(lemma):
-            words.append(lemma.lower())
-        if parts:  # compound parts, so "lönefrågan" also says "lön" and "fråga"
-            words.extend(p for p in parts.split("+") if len(p) >= 3)
-    return " ".join(words)
+    return [" ".join(stream_words(s)) for s in pipe.process(list(texts))]
 
 
 class BaseModelSource:
@@ -65,6 +56,7 @@ class BaseModelSource:
             return 0
         fields = sorted(f for f, groups in ctx.groups.items() if set(groups) & {AREA_GROUP, "tema"})
         self.taken = handed_over(ctx.project, model, self.codes)
+        self.group_of = {c.id: c.group for c in ctx.codebook.codes}
         self.fingerprint = json.dumps([model.version, model.codebook, fields, sorted(self.codes.items()),
                                        sorted(self.taken), ctx.codebook.version])
         from qualcode.suggest.rules import RuleSet
@@ -115,25 +107,29 @@ class BaseModelSource:
         by_unit: dict[tuple[str, str], list[Any]] = {}
         for r in rows:
             by_unit.setdefault((r[1], r[2]), []).append(r)
+        units_segs = list(by_unit.items())
+        streams = {r[0]: TokenStream.decode(r[5]) for r in rows if r[5] is not None}
+        words = {r[0]: " ".join(stream_words(streams[r[0]])) if r[0] in streams else r[4].lower() for r in rows}
+        # one prediction per unit (as trained), then per segment of the units that got a label
+        probs = self.model.probabilities([" ".join(words[r[0]] for r in segs) for _, segs in units_segs],
+                                         [" ".join(r[4] for r in segs) for _, segs in units_segs])
+        fired = {}
+        for i, ((_, fld), _) in enumerate(units_segs):
+            labels = self._fired(ctx, fld, probs[i])
+            if labels:
+                fired[i] = labels
+        seg_rows = [r for i in fired for r in units_segs[i][1]]
+        each = self.model.probabilities([words[r[0]] for r in seg_rows], [r[4] for r in seg_rows]) if seg_rows else None
+        at = {r[0]: k for k, r in enumerate(seg_rows)}
         out = []
-        group_of = {c.id: c.group for c in ctx.codebook.codes}
-        for (doc, fld), segs in by_unit.items():
-            allowed = set(ctx.groups.get(fld, ()))  # a field bound to one group gets only its codes
-            words = [stream_words(TokenStream.decode(r[5])) if r[5] is not None else r[4].lower() for r in segs]
-            probs = self.model.probabilities([" ".join(words)], [" ".join(r[4] for r in segs)])[0]
-            fired = [(j, p) for j, p in enumerate(probs) if p >= MIN_SCORE and self.model.labels[j] in self.codes
-                     and group_of[self.codes[self.model.labels[j]]] in allowed
-                     and self.codes[self.model.labels[j]] not in self.taken]
-            if not fired:
-                continue
-            each = self.model.probabilities(words, [r[4] for r in segs]) if len(segs) > 1 else None
-            for j, p in fired:
-                k = int(each[:, j].argmax()) if each is not None else 0
-                seg = segs[k]
+        for i, labels in fired.items():
+            segs = units_segs[i][1]
+            for j, p in labels:
+                seg = max(segs, key=lambda r: each[at[r[0]], j])  # the sentence that carries the label
                 code = self.codes[self.model.labels[j]]
                 if ctx.wanted_codes is not None and code not in ctx.wanted_codes:
                     continue
-                stream = TokenStream.decode(seg[5]) if seg[5] is not None else None
+                stream = streams.get(seg[0])
                 if stream is not None and code in self.vetoes.vetoed_codes(stream, seg[4]):
                     continue  # the codebook's exclusions (an observer student, a room change) hold for the model too
                 out.append((seg[0], code, source, round(float(p), 4), seg[3], seg[3] + len(seg[4]), 0,
@@ -143,6 +139,17 @@ class BaseModelSource:
         with ctx.project.transaction():
             replace_suggestions(ctx.conn, ids, out, "source LIKE 'base:%'", code_filter, ctx.version)
         ctx.summary.count_rows(self.name, out)
+
+    def _fired(self, ctx: RunContext, fld: str, probs: Any) -> list[tuple[int, float]]:
+        """(label index, probability) of the labels a unit of this field gets: stored from
+        MIN_SCORE, only codes of the field's own groups, none a project model has taken over."""
+        allowed = set(ctx.groups.get(fld, ()))  # a field bound to one group gets only its codes
+        out = []
+        for j, p in enumerate(probs):
+            code = self.codes.get(self.model.labels[j])
+            if p >= MIN_SCORE and code is not None and self.group_of[code] in allowed and code not in self.taken:
+                out.append((j, float(p)))
+        return out
 
 
 def handed_over(project: Any, model: base_model.BaseModel, codes: dict[str, str]) -> set[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, Callable
 
 from qualcode.errors import QualcodeError
 from qualcode.report.formats.base import Content, Table, TextFormat, looks_like_formula
@@ -48,6 +48,11 @@ def render_csv(tables: list[Table], style: str = "sv") -> str:
         delimiter, comma = CSV_STYLES[style]
     except KeyError:
         raise QualcodeError(f"unknown CSV style {style!r} (known: {', '.join(CSV_STYLES)})") from None
+    return _tables_text(tables, delimiter, lambda t, row: [_number(t, c, v, comma) for c, v in zip(t.columns, row)])
+
+
+def _tables_text(tables: list[Table], delimiter: str, cells: Callable[[Table, list[Any]], list[Any]]) -> str:
+    """The tables one after another (titled, a blank row between them when there are several)."""
     buf = io.StringIO()
     rows = _Rows(buf, delimiter)
     for i, t in enumerate(tables):
@@ -57,7 +62,7 @@ def render_csv(tables: list[Table], style: str = "sv") -> str:
             rows.write([t.title])
         rows.write(t.columns)
         for row in t.rows:
-            rows.write([_number(t, c, v, comma) for c, v in zip(t.columns, row)])
+            rows.write(cells(t, row))
     return buf.getvalue()
 
 
@@ -70,15 +75,4 @@ def _number(t: Table, column: str, value: Any, comma: bool) -> Any:
 
 class Csv(TextFormat):
     def render(self, content: Content) -> str:
-        tables = content.as_tables()
-        buf = io.StringIO()
-        rows = _Rows(buf)
-        for i, t in enumerate(tables):
-            if len(tables) > 1:
-                if i:
-                    rows.write([])
-                rows.write([t.title])
-            rows.write(t.columns)
-            for row in t.rows:
-                rows.write(row)
-        return buf.getvalue()
+        return _tables_text(content.as_tables(), ",", lambda t, row: row)

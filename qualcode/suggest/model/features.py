@@ -53,16 +53,23 @@ def feature_texts(project: Any, rows: Sequence[Any]) -> list[tuple[str, str]]:
         data = streams.get(r["id"])
         words: list[str] = [f"__{kinds.get(r['field'], 'text')}"]
         if data is not None:
-            ts = TokenStream.decode(data)
-            for lemma, parts in zip(ts.lemmas, ts.parts):
-                if WORD.match(lemma):
-                    words.append(lemma.lower())
-                if parts:  # compound parts, so "lönefrågan" also says "lön" and "fråga"
-                    words.extend(p for p in parts.split("+") if len(p) >= 3)
+            words += stream_words(TokenStream.decode(data))
         else:
             words.extend(WORD.findall(r["text"].lower()))
         out.append((" ".join(words), r["text"].lower()))
     return out
+
+
+def stream_words(ts: TokenStream) -> list[str]:
+    """The lemmas of a token stream's words and the parts of its compounds (so "lönefrågan" also
+    says "lön" and "fråga"): what the models read instead of the surface text."""
+    words = []
+    for lemma, parts in zip(ts.lemmas, ts.parts):
+        if WORD.match(lemma):
+            words.append(lemma.lower())
+        if parts:
+            words.extend(p for p in parts.split("+") if len(p) >= 3)
+    return words
 
 
 def word_terms(doc: str) -> list[str]:
