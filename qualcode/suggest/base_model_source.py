@@ -60,7 +60,7 @@ class BaseModelSource:
         self.fingerprint = json.dumps([model.version, model.codebook, fields, sorted(self.codes.items()),
                                        sorted(self.taken), ctx.codebook.version])
         from qualcode.suggest.rules import RuleSet
-        self.vetoes = RuleSet(ctx.codebook, [c for c in self.codes.values()], {})
+        self.vetoes = RuleSet(ctx.codebook, list(self.codes.values()), {}, exclusions_only=True)
         stored = (ctx.state or {}).get(STATE[0], {}).get(STATE[1])
         everything = not ctx.incremental or stored != self.fingerprint
         sql = ("SELECT DISTINCT doc, field FROM segments WHERE retired = 0 AND field IN (SELECT value FROM json_each(?))")
@@ -99,39 +99,39 @@ class BaseModelSource:
                                  (*STATE, self.fingerprint))
 
     def _units(self, ctx: RunContext, units: list[tuple[str, str]], source: str) -> None:
-        rows = ctx.conn.execute(
+        wanted = set(units)
+        rows = [r for r in ctx.conn.execute(
             "SELECT s.id, s.doc, s.field, s.start, s.text, t.data FROM segments s "
             "LEFT JOIN segment_tokens t ON t.segment = s.id WHERE s.retired = 0 AND "
-            "(s.doc || char(31) || s.field) IN (SELECT value FROM json_each(?)) ORDER BY s.doc, s.field, s.position",
-            (json.dumps([f"{d}\x1f{f}" for d, f in units]),)).fetchall()
-        by_unit: dict[tuple[str, str], list[Any]] = {}
+            "s.doc IN (SELECT value FROM json_each(?)) ORDER BY s.doc, s.field, s.position",
+            (json.dumps(sorted({d for d, _ in units})),)) if (r[1], r[2]) in wanted]
+        unit_index: dict[tuple[str, str], int] = {}
+        units_segs: list[list[Any]] = []
         for r in rows:
-            by_unit.setdefault((r[1], r[2]), []).append(r)
-        units_segs = list(by_unit.items())
+            k = unit_index.setdefault((r[1], r[2]), len(units_segs))
+            if k == len(units_segs):
+                units_segs.append([])
+            units_segs[k].append(r)
         streams = {r[0]: TokenStream.decode(r[5]) for r in rows if r[5] is not None}
-        words = {r[0]: " ".join(stream_words(streams[r[0]])) if r[0] in streams else r[4].lower() for r in rows}
-        # one prediction per unit (as trained), then per segment of the units that got a label
-        probs = self.model.probabilities([" ".join(words[r[0]] for r in segs) for _, segs in units_segs],
-                                         [" ".join(r[4] for r in segs) for _, segs in units_segs])
-        fired = {}
-        for i, ((_, fld), _) in enumerate(units_segs):
-            labels = self._fired(ctx, fld, probs[i])
-            if labels:
-                fired[i] = labels
-        seg_rows = [r for i in fired for r in units_segs[i][1]]
-        each = self.model.probabilities([words[r[0]] for r in seg_rows], [r[4] for r in seg_rows]) if seg_rows else None
-        at = {r[0]: k for k, r in enumerate(seg_rows)}
+        words = [" ".join(stream_words(streams[r[0]])) if r[0] in streams else r[4].lower() for r in rows]
+        # one prediction per unit (as trained), and per segment, to put a label on its sentence
+        probs, each = self.model.unit_probabilities(words, [r[4] for r in rows],
+                                                    [unit_index[(r[1], r[2])] for r in rows])
+        at = {r[0]: k for k, r in enumerate(rows)}
+        vetoed: dict[int, set[str]] = {}
         out = []
-        for i, labels in fired.items():
-            segs = units_segs[i][1]
-            for j, p in labels:
+        for i, segs in enumerate(units_segs):
+            for j, p in self._fired(ctx, segs[0][2], probs[i]):
                 seg = max(segs, key=lambda r: each[at[r[0]], j])  # the sentence that carries the label
                 code = self.codes[self.model.labels[j]]
                 if ctx.wanted_codes is not None and code not in ctx.wanted_codes:
                     continue
                 stream = streams.get(seg[0])
-                if stream is not None and code in self.vetoes.vetoed_codes(stream, seg[4]):
-                    continue  # the codebook's exclusions (an observer student, a room change) hold for the model too
+                if stream is not None:
+                    if seg[0] not in vetoed:
+                        vetoed[seg[0]] = self.vetoes.vetoed_codes(stream, seg[4])
+                    if code in vetoed[seg[0]]:
+                        continue  # the codebook's exclusions (an observer student, a room change) hold for the model too
                 out.append((seg[0], code, source, round(float(p), 4), seg[3], seg[3] + len(seg[4]), 0,
                             f"basmodell {self.model.version}, p={p:.2f}", None, ctx.version, ctx.stamp))
         ids = [r[0] for r in rows]

@@ -32,7 +32,6 @@ fixed strings are matched here; others go to spaCy's Matcher.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import itemgetter
@@ -48,6 +47,7 @@ from qualcode.safe_regex import compile_user_regex
 from qualcode.suggest.settings import pattern_score
 from qualcode.suggest.rule_records import word_variants, Rule, Match, Hit, Explanation, WORD_RE, ANCHOR_ATTRS
 from qualcode.suggest.negation import NEG_ANY, negation_flags
+from qualcode.suggest.regex_prefilter import RegexFilter
 
 # ----------------------------------------------------------------------------- fingerprints
 
@@ -87,11 +87,12 @@ class RuleSet:
     """The codebook's patterns for a set of codes, ready to apply to token streams.
 
     ``scores`` maps a pattern label to its measured precision; patterns without one use
-    their codebook weight.
+    their codebook weight. ``exclusions_only`` keeps only the exclusions: what a source that
+    finds codes without words (the base model) needs to ask ``vetoed_codes``.
     """
 
     def __init__(self, codebook: Codebook, codes: Iterable[str] | None = None,
-                 scores: dict[str, float] | None = None) -> None:
+                 scores: dict[str, float] | None = None, exclusions_only: bool = False) -> None:
         wanted = None if codes is None else set(codes)
         self.codes: list[Code] = [c for c in codebook.codes if wanted is None or c.id in wanted]
         self.rules: list[Rule] = []
@@ -101,13 +102,13 @@ class RuleSet:
         self._abbreviations = _abbreviation_keys(codebook.abbreviations)
         scores = scores or {}
         for code in self.codes:
-            for exclude, patterns in ((False, code.patterns), (True, code.exclude)):
+            for exclude, patterns in ((False, () if exclusions_only else code.patterns), (True, code.exclude)):
                 for p in patterns:
                     rule = Rule(len(self.rules), code.id, p, exclude,
                                 score=pattern_score(scores, code.id, p) if not exclude else 0.0)
                     self.rules.append(rule)
                     self._index(rule, codebook)
-        self._regex_any = _any_of([r.regex for r in self._ix.regex if r.regex is not None])
+        self._regex_filter = RegexFilter([r.pattern.value for r in self._ix.regex]) if self._ix.regex else None
         # every key a token can be looked up by in _token_entry: a token with none of them (most
         # tokens, and every one-off token such as a reference number) is nothing to any rule
         self._cond_words = frozenset().union(*(r.near | r.unless for r in self.rules))
@@ -293,7 +294,7 @@ class RuleSet:
                     any_matcher = True
                     for r in simple_here:
                         simple[r.index] = r
-        for r in self._ix.regex if self._regex_any is None or self._regex_any.search(text) else ():
+        for r in map(self._ix.regex.__getitem__, self._regex_filter.candidates(text)) if self._regex_filter else ():
             for m in r.regex.finditer(text):
                 if m.end() > m.start():
                     a, b = _tokens_of(stream, m.start(), m.end())
@@ -381,9 +382,6 @@ class RuleSet:
         return out
 
 
-_GROUP_REFS = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|^\(\?[a-zA-Z]")
-
-
 def _abbreviation_keys(abbreviations: dict[str, str]) -> dict[str, tuple[str, str]]:
     """Folded short form -> (folded lemma, folded parts) of the word it stands for."""
     if not abbreviations:
@@ -397,19 +395,6 @@ def _abbreviation_keys(abbreviations: dict[str, str]) -> dict[str, tuple[str, st
         parts = "+".join(p for w in words for p in (lex.parts(w).split("+") if lex.parts(w) else [lex.lemma(w)]))
         out[fold(short)] = (fold(lemma), fold(parts) if len(words) > 1 or lex.parts(full) else "")
     return out
-
-
-def _any_of(regexes: list[re.Pattern]) -> re.Pattern | None:
-    """One regex that finds something wherever any of ``regexes`` does: most segments match no
-    regex pattern, and one scan of the text says so at about half the cost of one per pattern.
-    None (scan each) when there is at most one, or the patterns cannot be joined safely (group
-    references and inline flags depend on their position)."""
-    if len(regexes) < 2 or any(_GROUP_REFS.search(r.pattern) for r in regexes):
-        return None
-    try:
-        return re.compile("|".join(f"(?:{r.pattern})" for r in regexes), re.IGNORECASE)
-    except re.error:
-        return None
 
 
 _NOTHING = ((), (), frozenset(), (), False, False, frozenset(), False)  # a token no rule can use

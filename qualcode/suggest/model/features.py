@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from qualcode.nlp.tokens import TokenStream, load_types
+from qualcode.nlp.tokens import TYPES, TokenStream, load_types
 
 FEATURE_VERSION = 1    # bump when the features change: older models must be retrained
 WORD = re.compile(r"\w+")
@@ -62,14 +62,27 @@ def feature_texts(project: Any, rows: Sequence[Any]) -> list[tuple[str, str]]:
 
 def stream_words(ts: TokenStream) -> list[str]:
     """The lemmas of a token stream's words and the parts of its compounds (so "lönefrågan" also
-    says "lön" and "fråga"): what the models read instead of the surface text."""
-    words = []
-    for lemma, parts in zip(ts.lemmas, ts.parts):
-        if WORD.match(lemma):
-            words.append(lemma.lower())
-        if parts:
-            words.extend(p for p in parts.split("+") if len(p) >= 3)
+    says "lön" and "fråga"): what the models read instead of the surface text. Worked out once
+    per token type (a type id is a hash of its strings, so the memo holds across projects)."""
+    memo = _TYPE_WORDS
+    words: list[str] = []
+    for tid in ts.ids:
+        w = memo.get(tid)
+        if w is None:
+            try:
+                w = memo[tid] = _type_words(TYPES[tid].lemma, TYPES[tid].parts)
+            except KeyError:
+                raise LookupError(f"token type {tid} is not loaded (qualcode.tokens.load_types)") from None
+        words += w
     return words
+
+
+_TYPE_WORDS: dict[int, tuple[str, ...]] = {}
+
+
+def _type_words(lemma: str, parts: str) -> tuple[str, ...]:
+    own = (lemma.lower(),) if WORD.match(lemma) else ()
+    return own + tuple(p for p in parts.split("+") if len(p) >= 3) if parts else own
 
 
 def word_terms(doc: str) -> list[str]:
@@ -125,8 +138,17 @@ class Tfidf:
         m.sum_duplicates()  # sorts the indices, as CountVectorizer's are
         return m
 
+    def count_terms(self, rows: Sequence[Sequence[str]]) -> Any:
+        """The count matrix of given terms per row (terms outside the vocabulary dropped)."""
+        index = self.index
+        return _count_matrix([[index[t] for t in row if t in index] for row in rows], len(self))
+
     def transform(self, docs: Sequence[str]) -> Any:
-        m = self.counts(docs)
+        return self.weigh(self.counts(docs))
+
+    def weigh(self, m: Any) -> Any:
+        """TF-IDF rows from a count matrix (changed in place): counts can be summed first, so a
+        document's rows can be built from its sentences' without reading its text again."""
         np.log(m.data, out=m.data)
         m.data += np.float32(1.0)
         m.data *= self.idf[m.indices]
