@@ -78,3 +78,19 @@ def test_ovrigt_is_for_real_answers_outside_the_areas(norm: ChoiceNormaliser, te
 def test_paraphrases_reach_their_area_through_the_rules(norm: ChoiceNormaliser) -> None:
     assert number(norm, "att få bolla svåra ärenden med gruppen") == 8
     assert number(norm, "att gå bredvid en kollega de första veckorna") == 2
+
+
+@pytest.mark.parametrize("text, area", [
+    ("dubbelbemanning i tunga utredningar", 9), ("dubbelbemanning vid hembesök", 9),
+    ("bemanning i ärendena", 3),  # the plain word is still staffing
+])
+def test_a_word_naming_one_area_is_not_read_by_its_parts_for_another(norm: ChoiceNormaliser, text: str,
+                                                                   area: int) -> None:
+    """"dubbelbemanning" is area 9's own word: its "bemanning" says nothing for area 3."""
+    assert number(norm, text) == area
+
+
+@pytest.mark.parametrize("text", ["erfarenhetsutbyte mellan grupperna", "nätverk för metoder mellan stadsdelarna"])
+def test_prepositions_do_not_carry_an_area(norm: ChoiceNormaliser, text: str) -> None:
+    """"mellan" in Övrigt's "samverkan mellan enheterna" does not pull a forum answer to 14."""
+    assert number(norm, text) == 4

@@ -28,6 +28,7 @@ och o & till av for i pa som med att det en ett den de ar om samt eller vi har b
 hos var vara vart oss sig sin sina sitt all alla allt kring del mm etc osv typ t ex tex ex bl
 blir bli finns fatt gjort nu an sa jag man dom dem deras hela helt gott god goda ny nya nytt
 ga kommit langst behov behover storst vad ej inte utan just sarskilt framfor allt samma
+mellan vid mot genom efter infor bland enligt
 """.split())
 
 # Quantifiers: they say "more of", which alone points at staffing (3), but they modify the

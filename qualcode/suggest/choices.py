@@ -460,6 +460,10 @@ class ChoiceNormaliser:
                 idx = pattern_matches(p, alltoks, lems, words, joined, text)
                 if not idx:
                     continue
+                if p.kind == "part":  # a word the codebook names as another area is not read by its parts
+                    idx = [i for i in idx if not self._named_elsewhere(alltoks[i], p.value, cid)]
+                    if not idx:
+                        continue
                 q = 0.5 + 0.5 * p.weight
                 if p.weight >= 0.75:
                     strong.add(cid)
@@ -467,6 +471,14 @@ class ChoiceNormaliser:
                     d = ev.setdefault(alltoks[i], {})
                     d[cid] = max(d.get(cid, 0.0), q)
         return ev, strong, vetoed
+
+    def _named_elsewhere(self, tok: str, part: str, cid: str) -> bool:
+        """Whether ``tok`` holds ``part`` only inside a word that names another area (alias or
+        title): "dubbelbemanning" is area 9's word, so its "bemanning" is no evidence for 3."""
+        if tok == part:
+            return False
+        names = {c for c, w in self._vocab.get(tok, {}).items() if w >= NAME}
+        return bool(names) and cid not in names
 
     def _tok_is(self, tok: str, name_tok: str, cid: str) -> bool:
         if tok == name_tok:
