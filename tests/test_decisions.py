@@ -137,11 +137,11 @@ def test_xlsx_round_trip(project: Project, tmp_path: Path, cli) -> None:
     from openpyxl import load_workbook
     segs = standard(project, tmp_path)
     sheet = tmp_path / "granska.xlsx"
-    r = cli("review", "export", "--coder", "bo", "-o", str(sheet))
+    r = cli("--lang", "en", "review", "export", "--coder", "bo", "-o", str(sheet))
     assert r.exit_code == 0 and "wrote 6 suggestions" in r.output
 
     wb = load_workbook(sheet)
-    ws = wb["Granskning"]
+    ws = wb.worksheets[0]  # the review sheet ("Review" in English)
     header = [c.value for c in ws[1]]
     for col in ("segment", "code", "verdict", "corrected_code", "coder", "text", "context_before", "score",
                 "source", "reason", "attr:round"):
@@ -149,7 +149,7 @@ def test_xlsx_round_trip(project: Project, tmp_path: Path, cli) -> None:
     col = {h: i for i, h in enumerate(header)}
     validations = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     assert any('"accept,reject,add"' == f for f in validations.values())
-    assert any(f.startswith("Koder!") for f in validations.values())
+    assert any(f.startswith("Codes!") for f in validations.values())
     rows = list(ws.iter_rows(min_row=2))
     by_code = {(r[col["doc"]].value, r[col["code"]].value): r for r in rows}
     assert by_code[("i01", "adm_stod_handlaggare")][col["text"]].value == "Vi har fått en administratör."
@@ -165,7 +165,7 @@ def test_xlsx_round_trip(project: Project, tmp_path: Path, cli) -> None:
     by_code[("i03", "adm_stod_handlaggare")][col["verdict"]].value = None
     wb.save(sheet)
 
-    r = cli("review", "import", str(sheet))
+    r = cli("--lang", "en", "review", "import", str(sheet))
     assert r.exit_code == 0, r.output
     assert "5 decisions recorded" in r.output and "2 without verdict" in r.output
     state = {(s, c): v for s, c, v in project.conn.execute(
@@ -179,7 +179,7 @@ def test_xlsx_round_trip(project: Project, tmp_path: Path, cli) -> None:
     }
     assert {r[0] for r in project.conn.execute("SELECT origin FROM decisions")} == {"import"}
     # the same sheet again changes nothing
-    r = cli("review", "import", str(sheet))
+    r = cli("--lang", "en", "review", "import", str(sheet))
     assert "0 decisions recorded" in r.output and "5 unchanged" in r.output
     assert project.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 5
 
@@ -188,9 +188,9 @@ def test_xlsx_edited_text_is_refused_whole(project: Project, tmp_path: Path) -> 
     from openpyxl import load_workbook
     standard(project, tmp_path)
     sheet = tmp_path / "g.xlsx"
-    export_sheet(project, "bo", sheet)
+    export_sheet(project, "bo", sheet, lang="en")
     wb = load_workbook(sheet)
-    ws = wb["Granskning"]
+    ws = wb.worksheets[0]  # the review sheet ("Review" in English)
     header = [c.value for c in ws[1]]
     ws.cell(2, header.index("verdict") + 1, "accept")
     ws.cell(3, header.index("verdict") + 1, "accept")
@@ -288,12 +288,12 @@ def test_csv_sheet_round_trip_and_all(project: Project, tmp_path: Path, cli) -> 
     segs = standard(project, tmp_path)
     record(project, segs["i02"][1], "lon", "bo", "accept")
     sheet = tmp_path / "g.csv"
-    r = cli("review", "export", "--coder", "bo", "-o", str(sheet), "--where", "round=vt2017")
+    r = cli("--lang", "en", "review", "export", "--coder", "bo", "-o", str(sheet), "--where", "round=vt2017")
     assert "wrote 3 suggestions" in r.output  # lon is decided already; i03 is ht2018
     with open(sheet, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["code"] for r in rows] == ["adm_stod_handlaggare", "lokaler", "omorganisation"]
-    assert rows[2]["negated"] == "ja"
+    assert rows[2]["negated"] == "yes"
     for r in rows:
         r["verdict"] = "reject"
     with open(sheet, "w", encoding="cp1252", newline="") as f:  # as Excel saves it: cp1252 and ;
@@ -301,7 +301,7 @@ def test_csv_sheet_round_trip_and_all(project: Project, tmp_path: Path, cli) -> 
         w.writeheader()
         w.writerows(rows)
     assert import_decisions(project, sheet).recorded == 3
-    export_sheet(project, "bo", sheet, include_decided=True)
+    export_sheet(project, "bo", sheet, include_decided=True, lang="en")
     with open(sheet, encoding="utf-8-sig", newline="") as f:
         verdicts = {(r["doc"], r["code"]): r["verdict"] for r in csv.DictReader(f)}
     assert verdicts == {("i01", "adm_stod_handlaggare"): "reject", ("i01", "lokaler"): "reject",

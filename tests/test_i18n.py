@@ -16,6 +16,8 @@ from qualcode.i18n import language, number, set_language, t
 from qualcode.i18n.catalogue import MESSAGES
 
 SCREEN = Path(__file__).resolve().parent.parent / "qualcode" / "review" / "screen.py"
+REVIEW = SCREEN.parent
+MARKUP = re.compile(r"\[/?[a-z ]+\]")
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +31,44 @@ def test_every_message_in_both_languages_with_the_same_fields() -> None:
         assert set(texts) == {"sv", "en"}, key
         fields = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in ("sv", "en")]
         assert fields[0] == fields[1], key
+
+
+def test_both_texts_of_a_message_carry_the_same_markup_and_say_something() -> None:
+    for key, texts in MESSAGES.items():
+        assert texts["sv"].strip() and texts["en"].strip(), key
+        assert sorted(MARKUP.findall(texts["sv"])) == sorted(MARKUP.findall(texts["en"])), key
+
+
+def test_every_message_the_review_asks_for_is_in_the_catalogue() -> None:
+    from qualcode.review.decisions import SHEET_VERDICTS
+    from qualcode.review.sheets import CODES_COLUMNS, SHEET_COLUMNS
+    used = set()
+    for module in REVIEW.glob("*.py"):
+        used |= set(re.findall(r'(?:\bt|Message|wait_help)\("([a-z_]+\.[a-z_.]+)"', module.read_text(encoding="utf-8")))
+    assert {"review.score", "uncoded.help", "reconcile.keyline", "sheet.summary", "reason.piece"} <= used
+    assert used <= set(MESSAGES), used - set(MESSAGES)
+    # keys put together at run time
+    built = ([f"sheet.col.{c}" for c in SHEET_COLUMNS + CODES_COLUMNS] + [f"sheet.verdict.{v}" for v in SHEET_VERDICTS]
+             + [f"reason.kind.{k}" for k in ("lemma", "phrase", "part", "regex", "matcher")]
+             + [f"source.{k}" for k in ("rule", "choice", "model", "base")])
+    assert set(built) <= set(MESSAGES), set(built) - set(MESSAGES)
+
+
+def test_no_review_module_writes_a_message_of_its_own() -> None:
+    """Strings a person reads come from the catalogue: no literal in qualcode/review (docstrings
+    aside) holds Swedish letters or words inside rich markup."""
+    import ast
+    for module in REVIEW.glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        docs = {id(n.body[0].value) for n in ast.walk(tree)
+                if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
+                and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+                text = node.value
+                assert not re.search(r"[åäöÅÄÖ]", text), (module.name, node.lineno, text)
+                assert not (MARKUP.search(text) and re.search(r"[A-Za-z]{3}", MARKUP.sub("", text))), \
+                    (module.name, node.lineno, text)
 
 
 def test_every_review_message_is_in_the_catalogue_and_the_screen_has_no_literal_swedish() -> None:
@@ -70,4 +110,4 @@ def test_cli_lang_switches_tables_and_messages(project: Project, cli, monkeypatc
     r = cli("status")
     assert "next step" in r.output
     r = cli("--lang", "sv", "tally", "crosstab", "--by", "roll", "--group", "fokusomrade", "--format", "csv")
-    assert r.output.startswith("Nr,Kod,") and "Antal respondenter" in r.output
+    assert r.output.startswith("Nr;Kod;") and "Antal respondenter" in r.output

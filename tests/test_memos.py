@@ -80,7 +80,7 @@ def test_review_sheet_and_screen_carry_the_coding_memo(project: Project, tmp_pat
     segs = standard(project, tmp_path)
     add_memo(project, "Se upp: ironi", segment=segs["i02"][1], code="lon")
     path = tmp_path / "sheet.csv"
-    export_sheet(project, "anna", path)
+    export_sheet(project, "anna", path, lang="en")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     memo = {(r["segment"], r["code"]): r["memo"] for r in rows}
     assert memo[(str(segs["i02"][1]), "lon")] == "Se upp: ironi" and memo[(str(segs["i01"][0]), "adm_stod_handlaggare")] == ""

@@ -11,7 +11,7 @@ import pytest
 from qualcode import Project, QualcodeError
 from qualcode.review.decisions import current_verdict
 from qualcode.review.sheet_import import import_decisions
-from qualcode.review.sheets import export_sheet
+from qualcode.review.sheets import column_name, export_sheet
 
 from .test_decisions import standard, suggest
 
@@ -30,9 +30,9 @@ def filled_xlsx(project: Project, path: Path, verdicts: dict[int, dict[str, obje
     header = [c.value for c in ws[1]]
     for row, cells in verdicts.items():
         for name, value in cells.items():
-            ws.cell(row, header.index(name) + 1, value)
+            ws.cell(row, header.index(column_name(name)) + 1, value)
     for name in drop:
-        ws.delete_cols([c.value for c in ws[1]].index(name) + 1)
+        ws.delete_cols([c.value for c in ws[1]].index(column_name(name)) + 1)
     wb.save(path)
     return path
 
@@ -42,7 +42,7 @@ def sheet_row_of(path: Path, code: str) -> int:
     ws = load_workbook(path)["Granskning"]
     header = [c.value for c in ws[1]]
     return next(i for i, r in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)
-                if r[header.index("code")] == code)
+                if r[header.index(column_name("code"))] == code)
 
 
 @pytest.mark.parametrize("drop", [("segment", "doc"), ("segment",)])
@@ -118,7 +118,8 @@ def test_texts_that_look_like_formulas_stay_text(project: Project, tmp_path: Pat
     export_sheet(project, "anna", xlsx)
     ws = load_workbook(xlsx)["Granskning"]
     header = [c.value for c in ws[1]]
-    texts = {ws.cell(r, header.index("doc") + 1).value: ws.cell(r, header.index("text") + 1) for r in range(2, 5)}
+    doc, text = header.index(column_name("doc")) + 1, header.index(column_name("text")) + 1
+    texts = {ws.cell(r, doc).value: ws.cell(r, text) for r in range(2, 5)}
     assert texts["R1"].value == '=HYPERLINK("http://x","klicka")' and texts["R1"].data_type == "s"
     assert texts["R1"].quotePrefix and texts["R2"].quotePrefix and texts["R3"].quotePrefix
 
@@ -126,9 +127,9 @@ def test_texts_that_look_like_formulas_stay_text(project: Project, tmp_path: Pat
     export_sheet(project, "anna", csv_path)
     with open(csv_path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert {r["doc"]: r["text"] for r in rows}["R2"] == "'-mer stöd"  # Excel shows it as text
+    assert {r["dokument"]: r["text"] for r in rows}["R2"] == "'-mer stöd"  # Excel shows it as text
     for r in rows:
-        r["verdict"] = "accept"
+        r["beslut"] = "accept"  # an English verdict word in a Swedish sheet is understood too
     with open(csv_path, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()

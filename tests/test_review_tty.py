@@ -131,7 +131,7 @@ def test_filters_order_and_uncoded_walk(project: Project, tmp_path: Path) -> Non
     assert stats.accepted == 2 and set(state(project)) == {(segs["i03"][0], "adm_stod_handlaggare"),
                                                            (segs["i03"][0], "adm_stod_chefer")}
     _, screen = run(project, "q", coder="bo", order="score")
-    assert "poäng 0.30" in screen.split("Förslag:")[1]
+    assert "poäng 0,30" in screen.split("Förslag:")[1]
     out = io.StringIO()
     added = UncodedWalk(project, "anna", keys=ScriptedKeys(["s", "a", "arbetsbel", ENTER, "y", "q"]),
                         console=Console(file=out, width=110)).run()
@@ -230,28 +230,28 @@ def decisions_on_disk(path: Path) -> list[tuple]:
 def test_pty_undo_change_quit_resume(project: Project, project_path: Path, tmp_path: Path, reviewer) -> None:
     segs = standard(project, tmp_path)
     t = reviewer("review", "--coder", "anna")
-    t.expect(r"poäng 0\.90")
+    t.expect(r"poäng 0,90")
     t.send("y")
     t.expect(r"1/6")
-    t.expect(r"poäng 0\.80")           # lokaler
+    t.expect(r"poäng 0,80")           # lokaler
     t.send("c")
     t.expect(r"Byt lokaler mot")
     t.expect(r"Esc avbryter\): ")
     t.send("7\r")                     # Trivsel och kollegor
-    t.expect(r"poäng 0\.95")           # lon
+    t.expect(r"poäng 0,95")           # lon
     assert (segs["i01"][2], "trivsel", "anna", "add") in decisions_on_disk(project_path)  # already on disk
     t.send("u")
-    t.expect(r"poäng 0\.80")           # back on lokaler
+    t.expect(r"poäng 0,80")           # back on lokaler
     t.expect(r"ångrat")
     t.send("n")
-    t.expect(r"poäng 0\.95")
+    t.expect(r"poäng 0,95")
     t.send("q")
     t.expect(r"Sparat\.")
     assert t.proc.wait(10) == 0
 
     t2 = reviewer("review", "--coder", "anna")
-    screen = t2.expect(r"poäng 0\.\d\d")
-    assert "poäng 0.95" in screen and "0/4" in screen  # resumes at lon; four left
+    screen = t2.expect(r"poäng 0,\d\d")
+    assert "poäng 0,95" in screen and "0/4" in screen  # resumes at lon; four left
     t2.send("q")
     assert t2.proc.wait(10) == 0
     assert state(project) == {(segs["i01"][0], "adm_stod_handlaggare"): "accept",
@@ -262,11 +262,11 @@ def test_pty_sigkill_between_decisions_loses_nothing(project: Project, project_p
                                                      reviewer) -> None:
     segs = standard(project, tmp_path)
     t = reviewer("review", "--coder", "anna")
-    t.expect(r"poäng 0\.90")
+    t.expect(r"poäng 0,90")
     t.send("y")
-    t.expect(r"poäng 0\.80")
+    t.expect(r"poäng 0,80")
     t.send("n")
-    t.expect(r"poäng 0\.95")  # the third item is on screen: between two decisions
+    t.expect(r"poäng 0,95")  # the third item is on screen: between two decisions
     os.kill(t.proc.pid, signal.SIGKILL)
     assert t.proc.wait(10) == -signal.SIGKILL
     assert decisions_on_disk(project_path) == [(segs["i01"][0], "adm_stod_handlaggare", "anna", "accept"),
@@ -274,10 +274,10 @@ def test_pty_sigkill_between_decisions_loses_nothing(project: Project, project_p
     with sqlite3.connect(project_path) as c:
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     t2 = reviewer("review", "--coder", "anna")
-    screen = t2.expect(r"poäng 0\.\d\d")
-    assert "poäng 0.95" in screen and "0/4" in screen
+    screen = t2.expect(r"poäng 0,\d\d")
+    assert "poäng 0,95" in screen and "0/4" in screen
     t2.send("y")
-    t2.expect(r"poäng 0\.60")
+    t2.expect(r"poäng 0,60")
     t2.send("q")
     assert t2.proc.wait(10) == 0
     assert current_verdict(project.conn, segs["i02"][1], "lon", "anna") == "accept"

@@ -14,6 +14,7 @@ from qualcode.cli.options import (
     pass_state,
 )
 from qualcode.errors import QualcodeError
+from qualcode.i18n import t
 from qualcode.review.agreement import (
     UNITS,
     adopt_agreements,
@@ -132,7 +133,7 @@ def review_export(state: State, coder: str, output: str, codes, group, doc, fiel
     """Write a review sheet: one row per suggestion, verdict and corrected-code columns to fill in."""
     filt = _filter(state, codes, group, doc, field_, where)
     n = export_sheet(state.project, coder, output, filt, include_decided=include_decided)
-    click.echo(f"wrote {n} suggestions to {output}")
+    click.echo(t("sheet.written", n=n, path=output))
 
 
 @review.command("import")

@@ -12,15 +12,15 @@ from typing import Any, Callable
 from rich.console import Console
 from rich.text import Text
 
+from qualcode.i18n import t
 from qualcode.review.claims import Claims, run_durably
 from qualcode.review.decisions import current_verdict
 from qualcode.review.keys import ENTER
 from qualcode.review.queue import attributes, segment_context
-from qualcode.review.screen import TAKEN, Screen
+from qualcode.review.screen import TAKEN, Message, Screen
 from qualcode.review.undo import UndoHistory
 
-KEYS_LINE = ("[b]y[/b] koden gäller · [b]n[/b] gäller inte · [b]1[/b]/[b]2[/b] välj kodarens · "
-             "[b]s[/b] hoppa över · [b]u[/b] ångra · [b]q[/b] avsluta")
+KEYS_LINE = Message("reconcile.keyline")
 
 
 class ReconcileSession:
@@ -45,7 +45,7 @@ class ReconcileSession:
         self.units = self._units() if self._units else disagreements_for_reconcile(
             self.project, self.coders, self.as_coder, group=self.group)
         run_durably(self.project, self._loop, self.claims)
-        self.screen.console.print(f"Sparat. {self.settled} avgjorda.")
+        self.screen.console.print(t("reconcile.saved", settled=self.settled))
         return self.settled
 
     def _loop(self) -> None:
@@ -53,7 +53,7 @@ class ReconcileSession:
         while True:
             i = self._next_open(i)
             if i >= len(self.units):
-                self.screen.console.print("[bold green]Alla oenigheter är avgjorda.[/bold green]")
+                self.screen.console.print(t("reconcile.all_settled"))
                 return
             u = self.units[i]
             self._draw(i, u, message)
@@ -70,7 +70,7 @@ class ReconcileSession:
             elif k in ("q", "Q"):
                 return
             else:
-                message = f"[red]okänd tangent {k!r}[/red]"
+                message = t("reconcile.unknown_key", pressed=k)
 
     def _next_open(self, i: int) -> int:
         """The next unit the consensus coder has not settled and no other session of it has on screen."""
@@ -101,28 +101,29 @@ class ReconcileSession:
     def _undo(self, i: int) -> tuple[int, str]:
         step = self.history.peek()
         if step is None:
-            return i, "[dim]inget att ångra[/dim]"
+            return i, t("review.nothing_to_undo")
         if self.history.undo() is None:
             return i, TAKEN
         if step.index is not None:
             self.settled -= 1
-            return step.index, "[yellow]ångrat[/yellow]"
+            return step.index, t("review.undone")
         again = {(segment, code) for segment, code, _ in step.before}
         back = [j for j, u in enumerate(self.units) if (u["segment"], u["code"]) in again]
-        return (back[0] if back else i), "[yellow]ångrat[/yellow] (ett beslut från en tidigare omgång)"
+        return (back[0] if back else i), t("review.undone_earlier")
 
     def _draw(self, i: int, u: dict[str, Any], message: str) -> None:
         c = self.screen.console
         before, after = segment_context(self.project.conn, u["segment"])
         c.clear()
-        c.print(Text.assemble(("Samkodning", "bold"), f" → {self.as_coder} · {i + 1}/{len(self.units)} · "
-                              f"avgjorda {self.settled}"))
+        c.print(Text.assemble((t("reconcile.title"), "bold"), t("reconcile.header", coder=self.as_coder, at=i + 1,
+                                                                total=len(self.units), settled=self.settled)))
         c.print(self.screen.segment_panel(u["segment"], u["doc"], u["field"], u["text"], None, before, after,
                                           attributes(self.project.conn, u["doc"])))
-        c.print(Text.assemble("Kod: ", self.screen.code_line(self.project.codebook.get(u["code"]))))
+        c.print(Text.assemble(t("reconcile.code"), self.screen.code_line(self.project.codebook.get(u["code"]))))
         for n, coder in enumerate(self.coders, start=1):
             v = u["values"].get(coder)
-            c.print(f"  [b]{n}[/b] {coder}: {'kodat' if v == 1 else 'inte kodat' if v == 0 else '–'}")
+            shown = t("reconcile.coded") if v == 1 else t("reconcile.not_coded") if v == 0 else "–"
+            c.print(f"  [b]{n}[/b] {coder}: {shown}")
         if message:
             c.print(message)
         c.print(KEYS_LINE)

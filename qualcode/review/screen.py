@@ -141,8 +141,9 @@ class Screen:
         """The code group the picker starts from for a segment of this field."""
         return (self.project.fields().get(field_) or {}).get("code_group")
 
-    def wait_help(self) -> None:
-        self.console.print(Panel(t("review.help"), title=t("review.help_title"), title_align="left"))
+    def wait_help(self, key: str = "review.help") -> None:
+        """The keys of the session on screen (the catalogue message ``key``); any key goes back."""
+        self.console.print(Panel(t(key), title=t("review.help_title"), title_align="left"))
         self.console.print(t("review.any_key"))
         self.key()
 

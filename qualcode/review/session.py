@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
+from qualcode.i18n import number, t
 from qualcode.review.claims import Claims, run_durably
 from qualcode.review.decisions import current_verdict
 from qualcode.review.keys import ENTER
+from qualcode.review.reasons import reason_text, source_text
 from qualcode.review.queue import (
     Detail,
     Filter,
@@ -54,8 +57,8 @@ class Stats:
         return self.accepted + self.rejected + self.changed
 
     def line(self) -> str:
-        return (f"accepterade {self.accepted} · avvisade {self.rejected} · bytta {self.changed} · "
-                f"tillagda {self.added} · överhoppade {self.skipped}")
+        return t("review.stats", accepted=self.accepted, rejected=self.rejected, changed=self.changed,
+                 added=self.added, skipped=self.skipped)
 
 
 _STAT = {"accept": "accepted", "reject": "rejected", "change": "changed", "add": "added", "skip": "skipped"}
@@ -87,7 +90,7 @@ class Review:
         self.queue = rotate(items, [it.key(self.order) for it in items], load_cursor(self.project, self.cursor_name))
         self.stats.total = len(self.queue)
         run_durably(self.project, self._loop, self.claims)
-        self.screen.console.print(f"Sparat. {self.stats.line()}")
+        self.screen.console.print(t("review.saved", stats=self.stats.line()))
         return self.stats
 
     def _loop(self) -> None:
@@ -130,12 +133,12 @@ class Review:
     def _at_end(self, i: int, message: str) -> tuple[int | None, str]:
         """Nothing left: offer one more undo; the index to go on from, or None to stop."""
         c = self.screen.console
-        c.print(f"[bold green]Inga fler förslag att granska.[/bold green] {self.stats.line()}")
+        c.print(t("review.done", stats=self.stats.line()))
         if message:
             c.print(message)
         if self.history.peek() is None:
             return None, ""
-        c.print("[b]u[/b] ångra · annan tangent avslutar")
+        c.print(t("review.undo_or_quit"))
         if self.key() != "u":
             return None, ""
         back, message = self._undo(at=i)
@@ -148,9 +151,9 @@ class Review:
         if k in ("n", "N"):
             return self._decide("reject", i, [(item.segment, item.code, "reject")])
         if k in ("c", "C"):
-            new = self.screen.pick_code(self._group(item), f"Byt {item.code} mot …")
+            new = self.screen.pick_code(self._group(item), t("review.change_to", code=item.code))
             if new is None or new == item.code:
-                return i, "[dim]ingen ändring[/dim]"
+                return i, t("review.no_change")
             return self._decide("change", i, [(item.segment, item.code, "reject"), (item.segment, new, "add")])
         if k in ("a", "A"):
             return self._add(item, i)
@@ -164,18 +167,18 @@ class Review:
         if k == "?":
             self.screen.wait_help()
             return i, ""
-        return i, f"[red]okänd tangent {k!r}[/red] — ? visar hjälpen, q avslutar"
+        return i, t("review.unknown_key", pressed=k)
 
     def _add(self, item: Item, i: int) -> tuple[int, str]:
-        new = self.screen.pick_code(self._group(item), "Lägg till kod …")
+        new = self.screen.pick_code(self._group(item), t("review.add_code"))
         if new is None:
             return i, ""
         if new == item.code:  # adding the suggested code is accepting it
             return self._decide("accept", i, [(item.segment, item.code, "accept")])
         if current_verdict(self.project.conn, item.segment, new, self.coder) in ("accept", "add"):
-            return i, f"[dim]{new} är redan kodad här[/dim]"
+            return i, t("review.already_coded", code=new)
         i, message = self._decide("add", i, [(item.segment, new, "add")])
-        return i, message or f"[green]lade till {new}[/green]"
+        return i, message or t("review.added", code=new)
 
     def _group(self, item: Item) -> str | None:
         return self.screen.field_group(item.field) or self.project.codebook.get(item.code).group
@@ -194,17 +197,17 @@ class Review:
         queue index to go back to (None: nothing undone) and a message."""
         step = self.history.peek()
         if step is None:
-            return None, "[dim]inget att ångra[/dim]"
+            return None, t("review.nothing_to_undo")
         if self.history.undo() is None:
             return None, TAKEN
         self.stats.undone += 1
         if step.index is not None:
             self._count(step.kind, -1)
-            return step.index, "[yellow]ångrat[/yellow]"
+            return step.index, t("review.undone")
         again = {(segment, code) for segment, code, _ in step.before}
         back = [it for it in pending(self.project, self.coder, self.filt, self.order) if (it.segment, it.code) in again]
         self.queue[at:at] = back[:1]
-        return at, "[yellow]ångrat[/yellow] (ett beslut från en tidigare omgång)"
+        return at, t("review.undone_earlier")
 
     def _count(self, kind: str, delta: int) -> None:
         if kind in _STAT:
@@ -216,7 +219,8 @@ class Review:
         cb = self.project.codebook
         c.clear()
         done = self.stats.decided
-        c.print(Text.assemble(("Granskning", "bold"), f" · kodare {self.coder} · {done}/{self.stats.total} · ",
+        c.print(Text.assemble((t("review.title"), "bold"),
+                              t("review.header", coder=self.coder, done=done, total=self.stats.total),
                               self.stats.line()))
         width = min(60, c.width)
         filled = round(width * done / self.stats.total) if self.stats.total else width
@@ -224,22 +228,23 @@ class Review:
         c.print(self.screen.segment_panel(item.segment, item.doc, item.field, item.text, d.span, d.before, d.after,
                                           d.attributes))
         code = cb.get(item.code)
-        c.print(Text.assemble("Förslag: ", self.screen.code_line(code),
-                              f"   poäng {item.score:.2f} · källa {', '.join(item.sources)}"))
+        sources = ", ".join(source_text(x) for x in item.sources)
+        c.print(Text.assemble(t("review.suggestion"), self.screen.code_line(code),  # plain text: no markup
+                              "   " + t("review.score", score=number(item.score, 2), sources=sources)))
         if code.description:
             desc = code.description if len(code.description) <= 240 else code.description[:237] + "…"
             c.print(Text(desc, style="italic"))
         if d.negated:
-            c.print("[bold red]⚠ NEGERAT:[/bold red] belägget står i en nekande fras "
-                    "(t.ex. \"inget …\", \"saknas\") — acceptera bara om koden ändå gäller")
+            c.print(t("review.negated"))
         if d.reason:
-            c.print(f"[b]Skäl:[/b] {d.reason}")
+            c.print(t("review.reason", reason=escape(reason_text(d.reason))))
         if d.candidates:
             titles = [cb.by_id[x].title if x in cb else x for x in d.candidates]
-            c.print(f"[b]Kandidater:[/b] {' | '.join(titles)}")
+            c.print(t("review.candidates", candidates=escape(" | ".join(titles))))
         others = [x for x in d.coded if x != item.code]
         if others:
-            c.print(f"[b]Redan kodat här:[/b] {', '.join(cb.by_id[x].title if x in cb else x for x in others)}")
+            codes = ", ".join(cb.by_id[x].title if x in cb else x for x in others)
+            c.print(t("review.coded_here", codes=escape(codes)))
         if message:
             c.print(message)
         c.print(KEYLINE)

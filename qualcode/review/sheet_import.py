@@ -7,7 +7,9 @@ written, so a refused sheet leaves the project as it was and can be fixed and im
 Rows may name a document (and field) instead of a segment, for document-level codes such as
 a researcher's gold list; see ``resolve_document_row`` for where such a code lands. A sheet
 whose rows show segment texts but lost its ``segment`` column is refused rather than routed
-by document: its verdicts are about those sentences, not about the document.
+by document: its verdicts are about those sentences, not about the document. Headers and
+verdict words may be in Swedish or English, whichever language wrote the sheet
+(``sheets.canonical_column`` / ``canonical_verdict``).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import t
 from qualcode.review.decisions import (
     SHEET_VERDICTS,
     check_coder,
     current_verdict,
     record,
 )
-from qualcode.review.sheets import Rows, read_sheet
+from qualcode.review.sheets import Rows, canonical_column, canonical_verdict, read_sheet, verdict_choices, verdict_word
 
 
 @dataclass
@@ -36,10 +39,11 @@ class ImportSummary:
     verdicts: dict[str, int] = field(default_factory=dict)
     coders: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        v = ", ".join(f"{k} {n}" for k, n in sorted(self.verdicts.items())) or "none"
-        return (f"{self.source}: {self.rows} rows; {self.recorded} decisions recorded ({v}) for "
-                f"{', '.join(self.coders) or 'nobody'}; {self.unchanged} unchanged, {self.blank} without verdict")
+    def summary(self, lang: str | None = None) -> str:
+        """One line for a person, in ``lang`` (default: the run's language)."""
+        v = ", ".join(f"{verdict_word(k, lang)} {n}" for k, n in sorted(self.verdicts.items())) or t("sheet.none", lang)
+        return t("sheet.summary", lang, source=self.source, rows=self.rows, recorded=self.recorded, verdicts=v,
+                 coders=", ".join(self.coders) or t("sheet.nobody", lang), unchanged=self.unchanged, blank=self.blank)
 
     def to_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -72,7 +76,7 @@ def import_decisions(project: Any, source: str | Path | Iterable[Mapping[str, An
     if isinstance(source, (str, Path)):
         rows, columns, where = read_sheet(source)
     else:
-        rows = [(i, {str(k).strip().lower(): v for k, v in r.items()}) for i, r in enumerate(source, start=1)]
+        rows = [(i, {canonical_column(str(k)): v for k, v in r.items()}) for i, r in enumerate(source, start=1)]
         columns, where = sorted(set().union(*(r.keys() for _, r in rows))), "rows"
     default_coder = check_coder(coder) if coder else None
     if rows or from_file:  # an empty list of rows has no columns to check
@@ -133,11 +137,11 @@ def plan_rows(project: Any, rows: Rows, where: str, default_coder: str | None,
 def _plan_row(project: Any, row: Mapping[str, Any], default_coder: str | None,
               fail: Callable[[str], QualcodeError]) -> list[Planned] | None:
     """The decisions of one row (None for a row without a verdict)."""
-    verdict = cell(row, "verdict").lower()
+    verdict = canonical_verdict(cell(row, "verdict"))
     if not verdict:
         return None
     if verdict not in SHEET_VERDICTS:
-        raise fail(f"verdict {verdict!r} must be one of {', '.join(SHEET_VERDICTS)}")
+        raise fail(f"verdict {verdict!r} must be one of {', '.join(SHEET_VERDICTS)} (sv: {verdict_choices('sv')})")
     cb = project.codebook
     code = cell(row, "code")
     if not code:

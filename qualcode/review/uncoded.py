@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from qualcode.i18n import t
 from qualcode.review.claims import Claims, run_durably
 from qualcode.review.keys import ENTER
 from qualcode.review.queue import (CURSOR_PREFIX, cursors,  # noqa: F401  (cursors: part of this module's face)
@@ -25,11 +26,10 @@ from qualcode.review.queue import (CURSOR_PREFIX, cursors,  # noqa: F401  (curso
     segment_context,
     uncoded_segments,
 )
-from qualcode.review.screen import TAKEN, Screen
+from qualcode.review.screen import TAKEN, Message, Screen
 from qualcode.review.undo import UndoHistory
 
-KEYS_LINE = ("[b]a[/b] lägg till kod · [b]s[/b]/[b]n[/b]/Enter nästa · [b]u[/b] ångra · "
-             "[b]?[/b] hjälp · [b]q[/b] avsluta")
+KEYS_LINE = Message("uncoded.keyline")
 
 
 
@@ -53,7 +53,7 @@ class UncodedWalk:
         keys = [[s["doc"], s["field"], s["position"]] for s in segs]
         self.queue = rotate(list(zip(segs, keys)), keys, load_cursor(self.project, self.cursor_name))
         run_durably(self.project, self._loop, self.claims)
-        self.screen.console.print(f"Sparat. {len(self.added)} koder tillagda.")
+        self.screen.console.print(t("uncoded.saved", added=len(self.added)))
         return len(self.added)
 
     def _loop(self) -> None:
@@ -74,7 +74,7 @@ class UncodedWalk:
             elif k in ("u", "U"):
                 i, message = self._undo(i)
             elif k == "?":
-                self.screen.wait_help()
+                self.screen.wait_help("uncoded.help")
             elif k in ("q", "Q"):
                 return
 
@@ -94,35 +94,35 @@ class UncodedWalk:
         c = self.screen.console
         before, after = segment_context(self.project.conn, seg["segment"])
         c.clear()
-        c.print(Text.assemble(("Okodade segment", "bold"), f" · kodare {self.coder} · {i + 1}/{len(self.queue)} · "
-                              f"tillagda {len(self.added)}"))
+        c.print(Text.assemble((t("uncoded.title"), "bold"), t("uncoded.header", coder=self.coder, at=i + 1,
+                                                             total=len(self.queue), added=len(self.added))))
         c.print(self.screen.segment_panel(seg["segment"], seg["doc"], seg["field"], seg["text"], None,
                                           before, after, attributes(self.project.conn, seg["doc"])))
         coded = [r[0] for r in self.project.conn.execute(
             "SELECT code FROM codings WHERE segment = ? AND coder = ?", (seg["segment"], self.coder))]
         if coded:
-            c.print(f"[b]Kodat här:[/b] {', '.join(coded)}")
+            c.print(t("uncoded.coded_here", codes=", ".join(coded)))
         if message:
             c.print(message)
         c.print(KEYS_LINE)
         return coded
 
     def _add(self, i: int, seg: dict[str, Any], coded: list[str]) -> str:
-        new = self.screen.pick_code(self.screen.field_group(seg["field"]), "Lägg till kod …")
+        new = self.screen.pick_code(self.screen.field_group(seg["field"]), t("review.add_code"))
         if new is None or new in coded:
             return ""
         if self.history.record("add", i, [(seg["segment"], new, "add")]) is None:
             return TAKEN
         self.added.append((seg["segment"], new))
-        return f"[green]lade till {new}[/green]"
+        return t("review.added", code=new)
 
     def _undo(self, i: int) -> tuple[int, str]:
         step = self.history.peek()
         if step is None:
-            return i, "[dim]inget att ångra[/dim]"
+            return i, t("review.nothing_to_undo")
         if self.history.undo() is None:
             return i, TAKEN
         for segment, code, _ in step.before:
             if (segment, code) in self.added:
                 self.added.remove((segment, code))
-        return (i if step.index is None else step.index), "[yellow]ångrat[/yellow]"
+        return (i if step.index is None else step.index), t("review.undone")
