@@ -59,7 +59,7 @@ def test_presence_docx_holds_a_real_table(fx: Project, cli, tmp_path: Path) -> N
 
 def test_csv_and_markdown(fx: Project, cli, tmp_path: Path) -> None:
     r = cli("tally", "mentions", "--group", "fraga2a", "--field", "fraga_2a", "--format", "csv")
-    rows = list(csv.reader(io.StringIO(r.output)))
+    rows = list(csv.reader(io.StringIO(r.output), delimiter=";"))
     assert rows[0] == ["Nr", "Kod", "Nämns"] and rows[1][2] == "2" and rows[2][2] == "2"
     out = tmp_path / "m.md"
     cli("tally", "mentions", "--group", "fraga2a", "--field", "fraga_2a", "--format", "md", "-o", str(out))
@@ -97,9 +97,11 @@ def test_report_folder(fx: Project, cli, tmp_path: Path) -> None:
     index = (out / "index.md").read_text(encoding="utf-8")
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Inte slutgiltigt" in index
-    for name in ("presence_all.csv", "presence_round.csv", "presence_group.csv", "choice_langst.csv",
-                 "respondents_verksamhet.csv", "respondents_roll.csv", "mentions_fraga_2a_fraga2a.csv",
-                 "charts/choice_langst.png", "charts/presence_round.png", "tabeller.xlsx", "tabeller.docx"):
+    for name in ("intervjuer_forekomst_per_kod.csv", "intervjuer_forekomst_per_kod_round.csv",
+                 "intervjuer_forekomst_per_kod_group.csv", "langst_1.csv", "enkatsvar_per_verksamhet.csv",
+                 "enkatsvar_per_roll.csv", "namns_fraga_2a_2a_konkret_skillnad_for_den_egna.csv",
+                 "charts/langst_1.png", "charts/intervjuer_forekomst_per_kod_round.png", "tabeller.xlsx",
+                 "tabeller.docx"):
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
         assert name in index and name in html
     assert "| Ej svar | 3 | 42,9 |" in index

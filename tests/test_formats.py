@@ -168,7 +168,7 @@ def test_quotes_export_keeps_an_answer_as_text(project: Project, cli, tmp_path: 
         c.execute("UPDATE segments SET text = ? WHERE id = ?", ("=HYPERLINK(\"http://x\")", seg(project, "r1", "fraga_2a")))
     r = cli("quotes", "--code", "f2a_rutiner", "--format", "csv")
     assert r.exit_code == 0, r.output
-    texts = [row[-1] for row in csv.reader(io.StringIO(r.output))]
+    texts = [row[-1] for row in csv.reader(io.StringIO(r.output), delimiter=";")]
     assert "'=HYPERLINK(\"http://x\")" in texts
     out = tmp_path / "q.xlsx"
     cli("quotes", "--code", "f2a_rutiner", "--format", "xlsx", "-o", str(out))
@@ -210,7 +210,7 @@ def test_report_index_escapes_html(project: Project, cli, tmp_path: Path) -> Non
     out = tmp_path / "rapport"
     r = cli("report", "-o", str(out))
     assert r.exit_code == 0, r.output
-    for name in ("index.md", "index.html", "respondents_verksamhet.md"):
+    for name in ("index.md", "index.html", "enkatsvar_per_verksamhet.md"):
         text = (out / name).read_text(encoding="utf-8")
         assert "<script>" not in text, name
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, name

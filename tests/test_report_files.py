@@ -4,6 +4,7 @@ openpyxl's cells and number formats, python-docx's tables, captions and pictures
 from __future__ import annotations
 
 import csv
+import re
 import io
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def report(project: Project, cli, tmp_path: Path) -> Path:
 
 
 def test_csv_opens_in_swedish_excel_as_columns(report: Path) -> None:
-    raw = (report / "choice_langst.csv").read_bytes()
+    raw = (report / "viktigast.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")                         # UTF-8 BOM
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Viktigast"] and rows[1] == ["", "Antal", "Procent"]
@@ -40,7 +41,7 @@ def test_excel_english_style_on_request(project: Project, tmp_path: Path) -> Non
     from qualcode.report.build import build_report
     build(project)
     build_report(project, tmp_path / "en", csv_style="excel-en")
-    rows = list(csv.reader(io.StringIO((tmp_path / "en" / "choice_langst.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO((tmp_path / "en" / "langst_1.csv").read_text(encoding="utf-8-sig"))))
     assert ["Ej svar", "3", "42.9"] in rows
 
 
@@ -100,17 +101,66 @@ def test_report_charts_under_2000_px(report: Path) -> None:
         assert Image.open(p).size[1] <= 2000, p
 
 
-@pytest.mark.skipif(not any(__import__("shutil").which(b) for b in ("chromium", "chromium-browser")),
-                    reason="headless Chromium (Debian's chromium) not installed")
-def test_index_html_renders_in_headless_chromium(report: Path, tmp_path: Path) -> None:
-    import shutil
-    import subprocess
+NAME = re.compile(r"^[a-z0-9_]+\.[a-z]+$")
 
-    from PIL import Image
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    shot = tmp_path / "index.png"
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
-                    "--window-size=1200,2000", (report / "index.html").as_uri()],
-                   check=True, capture_output=True, timeout=120)
-    img = Image.open(shot)
-    assert img.size == (1200, 2000) and img.convert("L").getextrema()[0] < 100
+
+def test_file_names_are_readable_ascii_unique_and_stable(report: Path, cli, tmp_path: Path) -> None:
+    files = sorted(p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file())
+    assert all(NAME.match(Path(f).name) for f in files), [f for f in files if not NAME.match(Path(f).name)]
+    # named after the titles the reader sees, å ä ö without their marks
+    for name in ("enkatsvar_per_roll.csv", "korstabell_intervjuer_round.csv", "viktigast.csv",
+                 "intervjuer_forekomst_per_kod.csv", "citat_fokusomraden_i_handlingsplanen.md"):
+        assert name in files, files
+    sections = (report / "index.md").read_text(encoding="utf-8").count("\n## ")
+    assert len([f for f in files if f.endswith(".csv")]) == sections        # one file per section, none shared
+    again = tmp_path / "again"
+    assert cli("report", "-o", str(again)).exit_code == 0
+    assert sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file()) == files
+
+
+def test_names_cut_between_words_and_number_clashes() -> None:
+    from qualcode.report.names import ascii_slug, unique_stem
+    assert ascii_slug("Område, längst 1") == "omrade_langst_1"
+    assert ascii_slug("Nämns: fraga_2b – Konkret skillnad för socialsekreterarna", 40) == "namns_fraga_2b_konkret_skillnad_for"
+    used: set[str] = set()
+    assert [unique_stem("Område längst 1", used) for _ in range(3)] == ["omrade_langst_1", "omrade_langst_1_2",
+                                                                       "omrade_langst_1_3"]
+    assert unique_stem("???", used, fallback="tabell") == "tabell"
+
+
+def test_sheet_names_keep_whole_words() -> None:
+    from qualcode.report.names import sheet_name
+    used: set[str] = {"innehåll"}
+    titles = ["Intervjuer: förekomst per kod (round)", "Enkätsvar per roll (enkat=ht2018)",
+              "Enkätsvar per verksamhet (enkat=ht2018)", "Enkätsvar per sdf (enkat=ht2018)",
+              "Citat: Mentorskap/introduktion", "Citat: Negativa kommentarer", "Citat: Negativa kommentarer",
+              "Antal gånger nämnt (alla alternativ): behov_1, behov_2, behov_3",
+              "Antal gånger nämnt (alla alternativ): langst_1, langst_2, langst_3",
+              "Citat: Brukarundersökningar/brukarstyrda brukarrevisioner", "Innehåll"]
+    names = [sheet_name(t, used) for t in titles]
+    assert names[:3] == ["Intervjuer förekomst… (round)", "Enkätsvar roll (enkat=ht2018)",
+                         "Enkätsvar verksamhet (ht2018)"]
+    assert names[4] == "Citat Mentorskap-introduktion" and names[6] == "Citat Negativa kommentarer (2)"
+    assert names[7] != names[8] and names[-1] == "Innehåll (2)"
+    for title, name in zip(titles, names):
+        _assert_whole_words(title, name)
+
+
+def _assert_whole_words(title: str, name: str) -> None:
+    """Every word of the sheet name is a whole word of the title (or a value of its "(a=b)")."""
+    assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name), name
+    def words(text: str) -> set[str]:
+        return {w for w in re.split(r"[\s/:\-,()=…]+", text.lower()) if w}
+    assert words(re.sub(r" \(\d+\)$", "", name)) <= words(title), (name, title)
+
+
+def test_report_sheets_are_unique_readable_and_listed_with_full_titles(report: Path) -> None:
+    from openpyxl import load_workbook
+    wb = load_workbook(report / "tabeller.xlsx")
+    contents, sheets = wb.worksheets[0], wb.sheetnames[1:]
+    assert contents.title == "Innehåll" and len({s.lower() for s in sheets}) == len(sheets)
+    listed = {r[0]: r[1] for r in contents.iter_rows(min_row=2, values_only=True)}
+    assert list(listed) == sheets
+    for name in sheets:
+        assert listed[name] == wb[name]["A1"].value     # the full title, as the sheet itself shows it
+        _assert_whole_words(listed[name], name)

@@ -62,8 +62,8 @@ def test_two_surveys_sharing_a_choice_field_get_a_table_each(cli, project, tmp_p
     r = cli("report", "-o", str(out))
     assert r.exit_code == 0, r.output
 
-    assert not (out / "choice_langst.csv").exists()      # no table pooling the eight respondents
-    ht, vt = out / "choice_langst_enkat_ht2018.csv", out / "choice_langst_enkat_vt2020.csv"
+    assert not (out / "langst_1.csv").exists()      # no table pooling the eight respondents
+    ht, vt = out / "langst_1_enkat_ht2018.csv", out / "langst_1_enkat_vt2020.csv"
     ht1, vt1 = table(ht, "langst_1 (enkat=ht2018)"), table(vt, "langst_1 (enkat=vt2020)")
     adm_row = next(k for k in ht1 if k.startswith("6. "))
     intro_row = next(k for k in ht1 if k.startswith("2. "))
@@ -75,7 +75,7 @@ def test_two_surveys_sharing_a_choice_field_get_a_table_each(cli, project, tmp_p
 
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "langst_1 (enkat=ht2018)" in index and "langst_1 (enkat=vt2020)" in index
-    assert (out / "charts" / "choice_langst_enkat_ht2018.png").is_file()
+    assert (out / "charts" / "langst_1_enkat_ht2018.png").is_file()
     sheets = load_workbook(out / "tabeller.xlsx").sheetnames
     assert "langst_1 (enkat=ht2018)" in sheets and "langst_1 (enkat=vt2020)" in sheets
 
@@ -83,7 +83,7 @@ def test_two_surveys_sharing_a_choice_field_get_a_table_each(cli, project, tmp_p
     assert r.exit_code == 1 and "unknown attribute 'enkät'" in r.output and not (tmp_path / "typo").exists()
     pooled = tmp_path / "pooled"   # asked for explicitly: one table over all eight respondents
     assert cli("report", "-o", str(pooled), "--survey-attribute", "").exit_code == 0
-    assert table(pooled / "choice_langst.csv", "langst_1")["Total"] == 8
+    assert table(pooled / "langst_1.csv", "langst_1")["Total"] == 8
 
 
 def test_one_survey_keeps_a_single_table_beside_another_surveys_comments(cli, project, tmp_path: Path) -> None:
@@ -95,8 +95,8 @@ def test_one_survey_keeps_a_single_table_beside_another_surveys_comments(cli, pr
     out = tmp_path / "rapport"
     r = cli("report", "-o", str(out))
     assert r.exit_code == 0, r.output
-    assert not list(out.glob("choice_langst_enkat_*"))
-    t = table(out / "choice_langst.csv")
+    assert not list(out.glob("langst_1_enkat_*"))
+    t = table(out / "langst_1.csv")
     assert t["Ej svar"] == 1 and t["Total"] == 3   # the comment respondents are no part of it
     assert "langst_1 (enkat=" not in (out / "index.md").read_text(encoding="utf-8")
 
@@ -110,8 +110,8 @@ def test_respondents_without_the_survey_attribute_get_their_own_table(cli, proje
     record(cli, tmp_path, [("a1", "langst_1", ADM), ("o1", "langst_1", ADM), ("o3", "langst_1", ADM)])
     out = tmp_path / "rapport"
     assert cli("report", "-o", str(out)).exit_code == 0
-    assert table(out / "choice_langst_enkat_ht2018.csv")["Total"] == 2
-    blank = table(out / "choice_langst_enkat_saknas.csv")
+    assert table(out / "langst_1_enkat_ht2018.csv")["Total"] == 2
+    blank = table(out / "langst_1_enkat_saknas.csv")
     assert blank["Total"] == 3 and blank["Ej svar"] == 1
     assert "langst_1 (enkat=(saknas))" in (out / "index.md").read_text(encoding="utf-8")
 
@@ -126,12 +126,12 @@ def test_respondents_by_attribute_are_counted_per_survey(cli, project, tmp_path:
     import_survey(cli, c, "2016-2017", "--attr", "verksamhet", "--text", "kommentar")
     out = tmp_path / "rapport"
     assert cli("report", "-o", str(out)).exit_code == 0
-    ht = table(out / "respondents_verksamhet_enkat_ht2018.csv")
-    old = table(out / "respondents_verksamhet_enkat_2016_2017.csv")
+    ht = table(out / "enkatsvar_per_verksamhet_enkat_ht2018.csv")
+    old = table(out / "enkatsvar_per_verksamhet_enkat_2016_2017.csv")
     assert (ht["BOU"], ht["Ek"], ht["Totalt"]) == (2, 1, 3)
     assert (old["Ek"], old["Psyk"], old["Okänt"], old["Totalt"]) == (2, 1, 1, 4)
-    assert (out / "respondents_roll_enkat_ht2018.csv").is_file()
-    assert not (out / "respondents_roll_enkat_2016_2017.csv").exists()   # that survey did not ask
-    assert table(out / "respondents_enkat.csv")["Totalt"] == 7
+    assert (out / "enkatsvar_per_roll_enkat_ht2018.csv").is_file()
+    assert not (out / "enkatsvar_per_roll_enkat_2016_2017.csv").exists()   # that survey did not ask
+    assert table(out / "enkatsvar_per_enkat.csv")["Totalt"] == 7
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "Enkätsvar per verksamhet (enkat=2016-2017)" in index

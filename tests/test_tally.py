@@ -359,7 +359,7 @@ def test_cli_errors_are_one_line(fx: Project, cli) -> None:
 def test_cli_mentions_crosstab_quotes(fx: Project, cli) -> None:
     r = cli("tally", "mentions", "--group", "fraga2a", "--field", "fraga_2a", "--format", "csv")
     lines = r.output.splitlines()
-    assert lines[0] == "Nr,Kod,Nämns" and lines[1].endswith(",2") and len(lines) == 1 + len(
+    assert lines[0] == "Nr;Kod;Nämns" and lines[1].endswith(";2") and len(lines) == 1 + len(
         fx.codebook.in_group("fraga2a"))
     r = cli("tally", "crosstab", "--by", "verksamhet", "--field", "langst_1", "--group", "fokusomrade", "--chi2",
             "--format", "json")

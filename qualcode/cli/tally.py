@@ -19,6 +19,7 @@ from qualcode.cli.options import (
 from qualcode.i18n import language
 from qualcode.report import charts
 from qualcode.report.formats import FILE_FORMATS, TEXT_FORMATS
+from qualcode.report.formats.csv import CSV_STYLES
 
 # every export format but jsonl: a tally is one result, not a stream of records
 FORMATS = tuple(f for f in TEXT_FORMATS + FILE_FORMATS if f != "jsonl")
@@ -35,6 +36,13 @@ def counting_options(f: Callable) -> Callable:
     f = click.option("--coder", default=None,
                      help="Count this coder's codings (default: the consensus, or the only coder).")(f)
     return f
+
+
+def csv_option(f: Callable) -> Callable:
+    """--csv-style: how -f csv writes numbers, shared by every tally, quotes and report."""
+    return click.option("--csv-style", type=click.Choice(list(CSV_STYLES)), default=None,
+                        help="CSV for this spreadsheet: sv/excel-sv ';' and decimal comma, excel-en/en ',' and "
+                             "point (default: as --lang writes numbers). A file (-o) starts with a UTF-8 BOM.")(f)
 
 
 def _chart_done(path: str | None) -> None:
@@ -56,12 +64,13 @@ def tally() -> None:
 @click.option("--kind", type=click.Choice(["interview", "response"]), default=None, help="Document kind.")
 @click.option("--sentence", is_flag=True, help="Print the report's prose: '… togs upp i 22 av de 30 intervjuerna (73 %).'")
 @counting_options
+@csv_option
 @output_options(formats=FORMATS)
 @pass_state
 def tally_presence(state: State, groups: tuple[str, ...], codes: tuple[str, ...], by: tuple[str, ...],
                    where: tuple[str, ...], fields: tuple[str, ...], kind: str | None, sentence: bool,
                    coder: str | None, include_suggestions: bool, lang: str, chart: str | None,
-                   fmt: str, output: str | None) -> None:
+                   fmt: str, output: str | None, csv_style: str | None = None) -> None:
     """In how many documents of each group each code occurs: "22 av 30 (73 %)"."""
     res = T.presence(state.project, by=by, groups=groups or None, codes=codes or None, where=parse_where(where),
                      fields=fields or None, kind=kind, coder=coder, include_suggestions=include_suggestions)
@@ -72,7 +81,7 @@ def tally_presence(state: State, groups: tuple[str, ...], codes: tuple[str, ...]
         text = "\n".join(lines) + f"\n({T.note_line(res.unreviewed, res.counting, lang)})\n"
         _write_text(text, output)
     else:
-        emit(fmt, output, data=res.to_json(), tables=T.presence_tables(res, lang))
+        emit(fmt, output, data=res.to_json(), tables=T.presence_tables(res, lang), csv_style=csv_style or lang)
     _chart_done(chart)
 
 
@@ -83,11 +92,12 @@ def tally_presence(state: State, groups: tuple[str, ...], codes: tuple[str, ...]
 @click.option("--by", "by", multiple=True, metavar="ATTR", help="Count separately per attribute value.")
 @click.option("--where", "where", multiple=True, metavar="ATTR=VALUE", help="Only documents with this attribute value.")
 @counting_options
+@csv_option
 @output_options(formats=FORMATS)
 @pass_state
 def tally_mentions(state: State, groups: tuple[str, ...], codes: tuple[str, ...], fields: tuple[str, ...],
                    by: tuple[str, ...], where: tuple[str, ...], coder: str | None, include_suggestions: bool,
-                   lang: str, chart: str | None, fmt: str, output: str | None) -> None:
+                   lang: str, chart: str | None, fmt: str, output: str | None, csv_style: str | None = None) -> None:
     """How many coded segments name each code ("nämns 22 gånger"), most named first."""
     if not groups and not codes:
         raise click.UsageError("name a code group with --group (or codes with --code)")
@@ -95,7 +105,7 @@ def tally_mentions(state: State, groups: tuple[str, ...], codes: tuple[str, ...]
                      where=parse_where(where), coder=coder, include_suggestions=include_suggestions)
     if chart:
         charts.mentions_chart(res, chart, lang)
-    emit(fmt, output, data=res.to_json(), tables=T.mentions_tables(res, lang))
+    emit(fmt, output, data=res.to_json(), tables=T.mentions_tables(res, lang), csv_style=csv_style or lang)
     _chart_done(chart)
 
 
@@ -104,18 +114,19 @@ def tally_mentions(state: State, groups: tuple[str, ...], codes: tuple[str, ...]
 @click.option("--where", "where", multiple=True, metavar="ATTR=VALUE", help="Only respondents with this attribute value.")
 @click.option("--code-group", default=None, help="Code group of the columns (default: as imported).")
 @counting_options
+@csv_option
 @output_options(formats=FORMATS)
 @pass_state
 def tally_choice(state: State, fields: tuple[str, ...], where: tuple[str, ...], code_group: str | None,
                  coder: str | None, include_suggestions: bool, lang: str, chart: str | None,
-                 fmt: str, output: str | None) -> None:
+                 fmt: str, output: str | None, csv_style: str | None = None) -> None:
     """SPSS-style tables per alternative (Antal, Procent, Ej svar, Total) and times each area is named."""
     res = T.choice(state.project, list(fields), where=parse_where(where), code_group=code_group, coder=coder,
                    include_suggestions=include_suggestions)
     if chart:
         charts.choice_chart(res, chart, lang)
     from qualcode.variables import titles
-    emit(fmt, output, data=res.to_json(), tables=T.choice_tables(res, lang, titles(state.project.conn, [t["field"] for t in res.tables])))
+    emit(fmt, output, data=res.to_json(), tables=T.choice_tables(res, lang, titles(state.project.conn, [t["field"] for t in res.tables])), csv_style=csv_style or lang)
     _chart_done(chart)
 
 
@@ -133,12 +144,13 @@ def tally_choice(state: State, fields: tuple[str, ...], where: tuple[str, ...], 
               help="documents: units (see --unit); mentions: coded segments (= --unit mention).")
 @click.option("--chi2", is_flag=True, help="Add Pearson's chi-square test.")
 @counting_options
+@csv_option
 @output_options(formats=FORMATS)
 @pass_state
 def tally_crosstab(state: State, groups: tuple[str, ...], codes: tuple[str, ...], by: str, unit: str | None,
                    fields: tuple[str, ...], kind: str | None, where: tuple[str, ...], count: str, chi2: bool,
                    coder: str | None, include_suggestions: bool, lang: str, chart: str | None, fmt: str,
-                   output: str | None) -> None:
+                   output: str | None, csv_style: str | None = None) -> None:
     """Codes × an attribute's values: units (interviews or respondents) per cell, each column's n,
     percent of n, row percent, and a total row of units with any code."""
     p = state.project
@@ -152,7 +164,7 @@ def tally_crosstab(state: State, groups: tuple[str, ...], codes: tuple[str, ...]
                   for c in res.columns}
         charts.bar_chart(chart, cats, series, xlabel="Procent" if lang == "sv" else "Percent",
                          percent=True, decimal_comma=lang == "sv")
-    emit(fmt, output, data=res.to_json(), tables=T.crosstab_tables(res, lang))
+    emit(fmt, output, data=res.to_json(), tables=T.crosstab_tables(res, lang), csv_style=csv_style or lang)
     _chart_done(chart)
 
 
@@ -160,14 +172,16 @@ def tally_crosstab(state: State, groups: tuple[str, ...], codes: tuple[str, ...]
 @click.argument("attribute")
 @click.option("--kind", type=click.Choice(["interview", "response"]), default=None)
 @click.option("--where", "where", multiple=True, metavar="ATTR=VALUE")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=language, show_default="sv",
+              help="Table labels and decimal mark (default: the run's language).")
+@csv_option
 @output_options(formats=FORMATS)
 @pass_state
 def tally_attribute(state: State, attribute: str, kind: str | None, where: tuple[str, ...], lang: str,
-                    fmt: str, output: str | None) -> None:
+                    fmt: str, output: str | None, csv_style: str | None = None) -> None:
     """How documents spread over an attribute's values (the report's 'Tabell 1'); blank = Okänt."""
     res = T.attribute_counts(state.project, attribute, kind=kind, where=parse_where(where))
-    emit(fmt, output, data=res, tables=[T.attribute_table(res, lang)])
+    emit(fmt, output, data=res, tables=[T.attribute_table(res, lang)], csv_style=csv_style or lang)
 
 
 @click.command("quotes")
@@ -178,17 +192,19 @@ def tally_attribute(state: State, attribute: str, kind: str | None, where: tuple
 @click.option("--where", "where", multiple=True, metavar="ATTR=VALUE")
 @click.option("--coder", default=None)
 @click.option("--include-suggestions", is_flag=True)
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=language, show_default="sv",
+              help="Table labels and decimal mark (default: the run's language).")
+@csv_option
 @output_options(formats=FORMATS)
 @pass_state
 def quotes_cmd(state: State, code: str, by: tuple[str, ...], limit: int | None, fields: tuple[str, ...],
                where: tuple[str, ...], coder: str | None, include_suggestions: bool, lang: str,
-               fmt: str, output: str | None) -> None:
+               fmt: str, output: str | None, csv_style: str | None = None) -> None:
     """The segments coded with CODE and their documents' attributes, for citing."""
     p = state.project
     found = T.quotes(p, code, by=by, limit=limit, fields=fields or None, where=parse_where(where), coder=coder,
                      include_suggestions=include_suggestions)
-    emit(fmt, output, data={"code": code, "quotes": found}, tables=[T.quotes_table(p.codebook.get(code), found, lang)])
+    emit(fmt, output, data={"code": code, "quotes": found}, tables=[T.quotes_table(p.codebook.get(code), found, lang)], csv_style=csv_style or lang)
 
 
 @click.command("report")
@@ -199,9 +215,7 @@ def quotes_cmd(state: State, code: str, by: tuple[str, ...], limit: int | None, 
 @click.option("--survey-attribute", default="enkat", show_default=True, metavar="ATTR",
               help="The attribute that tells surveys apart: choice tables are made per value, never pooled "
                    "(give '' to pool).")
-@click.option("--csv-style", type=click.Choice(["sv", "excel-sv", "excel-en", "en"]), default=None,
-              help="CSV for this spreadsheet: sv/excel-sv ';' and decimal comma, excel-en/en ',' and point "
-                   "(default: as --lang writes numbers). Always UTF-8 with BOM.")
+@csv_option
 @pass_state
 def report_cmd(state: State, out_dir: str, coder: str | None, include_suggestions: bool, lang: str,
                survey_attribute: str, csv_style: str | None) -> None:

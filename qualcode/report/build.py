@@ -29,7 +29,7 @@ from qualcode.report.sections import categorical_attributes
 from qualcode.report.formats import Table, markdown_table, markdown_text, render_text, write_xlsx
 from qualcode.report.formats.csv import BOM, render_csv
 from qualcode.report.formats.docx import DocSection, write_report_docx
-from qualcode.report.names import unique_stem
+from qualcode.report.names import ascii_slug, unique_stem
 from qualcode.variables import title as variable_title
 
 SURVEY_ATTRIBUTE = "enkat"   # the attribute that tells surveys apart (README: import survey --set enkat=…)
@@ -240,9 +240,14 @@ def _group_title(job: _Job, grp: str) -> str:
 
 def _section(job: _Job, stem: str, tables: list[Table], unreviewed: int | None, draw: Any,
              title: str | None = None) -> Section:
-    """Write a section's CSV (BOM first, so Excel reads UTF-8) and Markdown, and its charts."""
+    """Write a section's CSV (BOM first, so Excel reads UTF-8) and Markdown, and its charts.
+
+    Files are named after the section's title as the reader sees it, in readable ASCII
+    ("Enkätsvar per roll" -> ``enkatsvar_per_roll.csv``; ``stem`` when the title has no letters),
+    numbered when two sections share a name; a chart's extra files (``x_2.png``) are reserved too,
+    so a later section never overwrites them."""
     title = title or (tables[0].title if tables else stem)
-    stem = unique_stem(stem, job.stems)
+    stem = unique_stem(title, job.stems, fallback=ascii_slug(stem) or "tabell")
     sec = Section(title, tables, unreviewed=unreviewed)
     (job.out / f"{stem}.csv").write_text(BOM + render_csv(tables, job.csv_style), encoding="utf-8")
     (job.out / f"{stem}.md").write_text(render_text("md", tables=tables), encoding="utf-8")
@@ -250,6 +255,7 @@ def _section(job: _Job, stem: str, tables: list[Table], unreviewed: int | None, 
     if draw is not None and any(t.rows for t in tables):
         drawn = draw(job.out / "charts" / f"{stem}.png")
         sec.charts = [f"charts/{Path(p).name}" for p in drawn]
+        job.stems.update(Path(p).stem for p in drawn)
     return sec
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from qualcode import tally as T
 from qualcode.project import Project
 from qualcode.report.formats import Table
+from qualcode.tally.quotes import memo_cell
 
 QUOTES_PER_CODE = 3
 MAX_CATEGORIES = 20
@@ -61,6 +62,10 @@ def quote_sections(job: Any) -> list[Any]:
         shown = found[:QUOTES_PER_CODE]
         rows = [[q["text"], _source(job, q)] for q in shown]
         head = ["Citat", "Källa"] if sv else ["Quote", "Source"]
+        if any(q.get("memos") for q in shown):   # the researcher's memos beside the quote they explain
+            head.append("Memo")
+            for row, q in zip(rows, shown):
+                row.append(memo_cell(q, job.lang))
         note = (f"{len(shown)} av {len(found)} kodade avsnitt." if sv else f"{len(shown)} of {len(found)} coded passages.")
         by_group.setdefault(code.group, []).append(Table(f"{'Citat' if sv else 'Quotes'}: {code.title}", head, rows,
                                                          note=note, decimal_comma=sv))

@@ -46,7 +46,32 @@ def quotes(project: Project, code: str, *, by: Sequence[str] = (), limit: int | 
         out = _first_per_group(out, limit)
     for q in out:
         del q["_pos"]
+    _attach_memos(project, out, code, coder)
     return out
+
+
+def _attach_memos(project: Project, found: list[dict[str, Any]], code: str, coder: str | None) -> None:
+    """Each quote's ``memos``: what was written about this coding (memos on it, the reviewer's
+    note), then memos on its document, so the context travels with the quote into the report."""
+    from qualcode.memos import coding_memos
+    on_coding = coding_memos(project, coder)
+    docs = sorted({q["doc"] for q in found})
+    on_doc: dict[str, list[str]] = {}
+    for i in range(0, len(docs), CHUNK):
+        chunk = docs[i:i + CHUNK]
+        for d, text in project.conn.execute(
+                f"SELECT doc, text FROM memos WHERE kind = 'document' AND doc IN ({placeholders(chunk)}) ORDER BY id",
+                chunk):
+            on_doc.setdefault(d, []).append(text)
+    for q in found:
+        q["memos"] = ([{"on": "coding", "text": t} for t in on_coding.get((q["segment"], code), [])]
+                      + [{"on": "document", "text": t} for t in on_doc.get(q["doc"], [])])
+
+
+def memo_cell(q: dict[str, Any], lang: str = "sv") -> str:
+    """A quote's memos in one cell; a document's memo is marked as such."""
+    doc = "dokument" if lang == "sv" else "document"
+    return " | ".join(m["text"] if m["on"] == "coding" else f"({doc}) {m['text']}" for m in q.get("memos", []))
 
 
 def _attributes(conn: sqlite3.Connection, docs: list[str]) -> dict[str, dict[str, str]]:
@@ -73,4 +98,9 @@ def quotes_table(code: Code, found: list[dict[str, Any]], lang: str = "sv") -> T
     L = labels(lang)
     names = sorted({k for q in found for k in q["attributes"]})
     rows = [[q["doc"], q["field"], q["segment"]] + [q["attributes"].get(n) for n in names] + [q["text"]] for q in found]
-    return Table(f"{code.title} ({len(found)})", [L["doc"], L["field"], L["segment"], *names, L["text"]], rows)
+    columns = [L["doc"], L["field"], L["segment"], *names, L["text"]]
+    if any(q.get("memos") for q in found):   # the column only when someone wrote a memo
+        columns.append("Memo")
+        for row, q in zip(rows, found):
+            row.append(memo_cell(q, lang))
+    return Table(f"{code.title} ({len(found)})", columns, rows)

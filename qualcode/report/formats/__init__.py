@@ -37,12 +37,17 @@ __all__ = ["FORMATS", "TEXT_FORMATS", "FILE_FORMATS", "Content", "FileFormat", "
 
 
 def emit(fmt: str, output: str | None, *, data: Any = None, tables: list[Table] | None = None,
-         records: Iterable[dict[str, Any]] | None = None) -> None:
-    """Write the content in ``fmt`` to ``output``, or to stdout when None (a text format only)."""
+         records: Iterable[dict[str, Any]] | None = None, csv_style: str | None = None) -> None:
+    """Write the content in ``fmt`` to ``output``, or to stdout when None (a text format only).
+
+    ``csv_style`` (``sv``, ``excel-sv``, ``en``, ``excel-en``) writes CSV as that language's
+    spreadsheet opens it, with a BOM in a file; other formats ignore it."""
     writer = _format(fmt)
     if writer.needs_path and not output:
         raise QualcodeError(f"--format {fmt} needs -o FILE")
-    writer.write(Content(data, tables, records), output or sys.stdout)
+    if csv_style is not None:
+        csv.check_style(csv_style)   # refused before anything is written
+    writer.write(Content(data, tables, records, csv_style), output or sys.stdout)
 
 
 def render_text(fmt: str, *, data: Any = None, tables: list[Table] | None = None,

@@ -63,6 +63,7 @@ class Content:
     data: Any = None
     tables: list[Table] | None = None
     records: Iterable[dict[str, Any]] | None = None
+    csv_style: str | None = None   # a spreadsheet's language (sv: ";" and 28,6); None: plain "," and raw numbers
 
     def as_tables(self) -> list[Table]:
         """The tables, or one untitled table of the records (their first row's keys as columns)."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, TextIO
 
 from qualcode.errors import QualcodeError
 from qualcode.report.formats.base import Content, Table, TextFormat, looks_like_formula
@@ -41,13 +42,18 @@ CSV_STYLES = {"sv": (";", True), "excel-sv": (";", True), "excel-en": (",", Fals
 BOM = "\ufeff"   # Excel reads a file as UTF-8 only when it starts with this mark
 
 
+def check_style(style: str) -> tuple[str, bool]:
+    """``style``'s (delimiter, decimal comma); an unknown style is one clear error."""
+    try:
+        return CSV_STYLES[style]
+    except KeyError:
+        raise QualcodeError(f"unknown CSV style {style!r} (known: {', '.join(CSV_STYLES)})") from None
+
+
 def render_csv(tables: list[Table], style: str = "sv") -> str:
     """The tables for a spreadsheet of ``style`` (see ``CSV_STYLES``), numbers written as that
     language writes them (shares with the table's decimals), without the BOM."""
-    try:
-        delimiter, comma = CSV_STYLES[style]
-    except KeyError:
-        raise QualcodeError(f"unknown CSV style {style!r} (known: {', '.join(CSV_STYLES)})") from None
+    delimiter, comma = check_style(style)
     return _tables_text(tables, delimiter, lambda t, row: [_number(t, c, v, comma) for c, v in zip(t.columns, row)])
 
 
@@ -74,5 +80,18 @@ def _number(t: Table, column: str, value: Any, comma: bool) -> Any:
 
 
 class Csv(TextFormat):
+    """The CSV format of every command. With a ``csv_style`` (the tallies pass their ``--lang``)
+    it is the report's own writer, ``render_csv``, and a file starts with the BOM Excel needs to
+    read UTF-8; without one, plain "," and numbers as stored (exports read by programs)."""
+
     def render(self, content: Content) -> str:
+        if content.csv_style is not None:
+            return render_csv(content.as_tables(), content.csv_style)
         return _tables_text(content.as_tables(), ",", lambda t, row: row)
+
+    def write(self, content: Content, out: TextIO | str | Path) -> None:
+        text = self.render(content)
+        if isinstance(out, (str, Path)):
+            Path(out).write_text((BOM if content.csv_style is not None else "") + text, encoding="utf-8")
+        else:
+            out.write(text)   # a terminal or a pipe: no BOM in the first column's name

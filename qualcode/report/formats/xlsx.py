@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.report.formats.base import Content, FileFormat, Table, is_number, looks_like_formula
+from qualcode.report.names import sheet_name
 
 MAX_WIDTH = 72
 LINE_HEIGHT = 15
@@ -24,7 +25,7 @@ def write_xlsx(tables: list[Table], path: str | Path, *, lang: str = "sv") -> No
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = {"innehåll", "contents"}
-    names = [_sheet_name(t.title or f"Tabell {i}", used) for i, t in enumerate(tables, start=1)]
+    names = [sheet_name(t.title or f"Tabell {i}", used) for i, t in enumerate(tables, start=1)]
     if len(tables) > 1:
         _contents(wb.create_sheet("Innehåll" if lang == "sv" else "Contents"), tables, names, lang)
     for name, t in zip(names, tables):
@@ -173,32 +174,6 @@ def _fit_page(ws: Any, widths: list[int], row0: int) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if sum(widths) > 100 else "portrait"
     ws.print_title_rows = f"{row0}:{row0}"
-
-
-def _sheet_name(title: str, used: set[str]) -> str:
-    """A readable, unique name within Excel's 31 characters (compared ignoring case), cut at a
-    word and numbered "(2)" when two tables would share one; Excel refuses []:*?/\\ in names."""
-    clean = " ".join("".join(ch for ch in title if ch not in "[]:*?/\\'").split()) or "Tabell"
-    base = _shorten(clean, 31)
-    name, n = base, 2
-    while name.lower() in used:
-        suffix = f" ({n})"
-        name = (base[:31 - len(suffix)].rstrip() + suffix)
-        n += 1
-    used.add(name.lower())
-    return name
-
-
-def _shorten(text: str, limit: int) -> str:
-    """Cut at a word with "…"; a trailing "(group)", which tells two tables apart, is kept."""
-    if len(text) <= limit:
-        return text
-    m = re.search(r" (\([^()]{1,14}\))$", text)
-    tail = " " + m.group(1) if m else ""
-    head = text[:m.start()] if m else text
-    room = limit - len(tail) - 1
-    cut = head[:room].rsplit(" ", 1)[0] if " " in head[:room] else head[:room]
-    return cut.rstrip(" ,–-") + "…" + tail
 
 
 class Xlsx(FileFormat):
