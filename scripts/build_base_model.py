@@ -60,21 +60,46 @@ def fit(lemmas: list[str], raws: list[str], items: list[dict]):
     return words, chars, np.array(coef).T, np.array(intercept)
 
 
-def logits(model: base_model.BaseModel, lemmas: list[str], raws: list[str]) -> np.ndarray:
-    """Decision values before the sigmoid (the model without calibration)."""
-    p = np.clip(model.probabilities(lemmas, raws), 1e-12, 1 - 1e-12)
-    return np.log(p / (1 - p))
+class Segments:
+    """Each passage cut into segments as ``import notes`` cuts it (the model reads a document
+    whole and line by line, ``base_model.read_unit``), with their lemma texts."""
+
+    def __init__(self, items: list[dict]) -> None:
+        from qualcode.ingest.segment import segment_notes
+        self.of: list[list[int]] = []
+        raws: list[str] = []
+        for it in items:
+            t = it["text"]
+            spans = [(s.start, s.end) for s in segment_notes(t)] or [(0, len(t))]
+            self.of.append(list(range(len(raws), len(raws) + len(spans))))
+            raws += [t[a:b] for a, b in spans]
+        self.raws = raws
+        self.lemmas = lemma_texts_of(raws)
 
 
-def out_of_register(items: list[dict], lemmas: list[str], raws: list[str], registers: list[str]) -> np.ndarray:
+SEGMENTS: Segments | None = None
+
+
+def logits(model: base_model.BaseModel, idx: list[int]) -> np.ndarray:
+    """Decision values before calibration of passages ``idx``, each read as suggest reads it."""
+    assert SEGMENTS is not None
+    seg = [s for i in idx for s in SEGMENTS.of[i]]
+    units = [k for k, i in enumerate(idx) for _ in SEGMENTS.of[i]]
+    z_unit, _ = model.unit_logits([SEGMENTS.lemmas[s] for s in seg], [SEGMENTS.raws[s] for s in seg], units)
+    return z_unit
+
+
+def out_of_register(items: list[dict], lemmas: list[str], raws: list[str], registers: list[str],
+                    idx: list[int]) -> np.ndarray:
     """Each passage's logits from a model that never saw its register: how the model meets a
-    researcher's own notes, which is what the calibration must be fitted on."""
+    researcher's own notes, which is what the calibration must be fitted on. ``idx`` are the
+    passages' positions in the whole corpus (for their segments)."""
     z = np.zeros((len(items), len(LABELS)))
     for reg in registers:
         tr = [i for i, it in enumerate(items) if it["register"] != reg]
         te = [i for i, it in enumerate(items) if it["register"] == reg]
         w, c, coef, b = fit([lemmas[i] for i in tr], [raws[i] for i in tr], [items[i] for i in tr])
-        z[te] = logits(as_model(w, c, coef, b, "", "oof"), [lemmas[i] for i in te], [raws[i] for i in te])
+        z[te] = logits(as_model(w, c, coef, b, "", "oof"), [idx[i] for i in te])
     return z
 
 
@@ -86,6 +111,51 @@ def platt(z: np.ndarray, items: list[dict]) -> tuple[np.ndarray, np.ndarray]:
         m = LogisticRegression(C=1e4, max_iter=1000).fit(z[:, [j]], y)
         a[j], b[j] = m.coef_[0][0], m.intercept_[0]
     return a, b
+
+
+def rule_scores(items: list[dict]) -> list[dict[str, float]]:
+    """Per passage, the best score the shipped codebook's rules give each label (hints too)."""
+    import tempfile
+    from qualcode import Project
+    from qualcode.evaluation.outside import label_of
+    from qualcode.suggest.listing import list_suggestions
+    from qualcode.suggest.run import suggest
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "notes"
+        folder.mkdir()
+        for i, it in enumerate(items):
+            (folder / f"{i:05d}.md").write_text(f"---\nid: {json.dumps(str(it['id']))}\n---\n\n{it['text']}\n",
+                                                encoding="utf-8")
+        p = Project.init(Path(tmp) / "r.db", None)
+        p.set_meta("base_model", "off")
+        p.import_notes(folder)
+        suggest(p)
+        found: dict[str, dict[str, float]] = {}
+        for r in list_suggestions(p):
+            lab = label_of(r)
+            if r["source"].startswith("rule:") and lab is not None:
+                d = found.setdefault(r["doc"], {})
+                d[lab] = max(d.get(lab, 0.0), float(r["score"] or 0.0))
+        p.close()
+    return [found.get(str(it["id"]), {}) for it in items]
+
+
+def fusion(z: np.ndarray, ca: np.ndarray, cb_: np.ndarray, items: list[dict], rules: list[dict[str, float]]) -> np.ndarray:
+    """Weights of ``BaseModel.fused`` (calibrated logit, rules found it, logit of the rules' best
+    score; intercept): fitted on the out-of-register logits of every label the model gives some
+    weight (>= 0.1) or the rules name."""
+    cal = z * ca + cb_
+    xs, ys = [], []
+    for k, it in enumerate(items):
+        for j, lab in enumerate(LABELS):
+            r = rules[k].get(lab, 0.0)
+            if cal[k, j] >= np.log(0.1 / 0.9) or r > 0:
+                xs.append(base_model.fusion_features(cal[k, j], r))
+                ys.append(lab in gold(it))
+    m = LogisticRegression(C=1e4, max_iter=2000).fit(np.array(xs), np.array(ys))
+    weights = np.append(m.coef_[0], m.intercept_[0])
+    print(f"  fusion on {len(ys)} (passage, label) pairs: weights {np.round(weights, 3).tolist()}")
+    return weights
 
 
 def as_model(words, chars, coef, intercept, codebook: str, version: str) -> base_model.BaseModel:
@@ -100,9 +170,11 @@ def main() -> None:
     ap.add_argument("--check-only", action="store_true", help="print the figures, write nothing")
     ap.add_argument("--threshold", type=float, default=0.5)
     a = ap.parse_args()
+    global SEGMENTS
     items = load_corpus()
     raws = [it["text"] for it in items]
     lemmas = lemma_texts_of(raws)
+    SEGMENTS = Segments(items)
     cb = load_codebook(DEFAULT_CODEBOOK)
     print(f"{len(items)} passages; leave-one-register-out (calibrated on the other registers' out-of-register "
           f"scores, threshold {a.threshold}):")
@@ -111,10 +183,10 @@ def main() -> None:
         tr = [i for i, it in enumerate(items) if it["register"] != reg]
         te = [i for i, it in enumerate(items) if it["register"] == reg]
         inner = [r for r in REGISTERS if r != reg]
-        z_tr = out_of_register([items[i] for i in tr], [lemmas[i] for i in tr], [raws[i] for i in tr], inner)
+        z_tr = out_of_register([items[i] for i in tr], [lemmas[i] for i in tr], [raws[i] for i in tr], inner, tr)
         ca, cb_ = platt(z_tr, [items[i] for i in tr])
         w, c, coef, b = fit([lemmas[i] for i in tr], [raws[i] for i in tr], [items[i] for i in tr])
-        z = logits(as_model(w, c, coef, b, "", "loro"), [lemmas[i] for i in te], [raws[i] for i in te])
+        z = logits(as_model(w, c, coef, b, "", "loro"), te)
         p = 1 / (1 + np.exp(-(z * ca + cb_)))
         pred = {str(items[i]["id"]): {LABELS[j] for j in np.nonzero(p[k] >= a.threshold)[0]} for k, i in enumerate(te)}
         pooled.update(pred)
@@ -126,10 +198,13 @@ def main() -> None:
     print("  per label F1: " + "  ".join(f"{k}:{v:.2f}" for k, v in label_f1.items()))
     if a.check_only:
         return
-    ca, cb_ = platt(out_of_register(items, lemmas, raws, list(REGISTERS)), items)
+    z_all = out_of_register(items, lemmas, raws, list(REGISTERS), list(range(len(items))))
+    ca, cb_ = platt(z_all, items)
+    fused = fusion(z_all, ca, cb_, items, rule_scores(items))
     w, c, coef, b = fit(lemmas, raws, items)
     from qualcode.nlp import abbreviations, lexicon
     h = hashlib.sha1("".join(json.dumps(it, sort_keys=True, ensure_ascii=False) for it in items).encode())
+    h.update(Path(DEFAULT_CODEBOOK).read_bytes())  # the rules the fusion was fitted beside
     for module_file in (__file__, base_model.__file__, lexicon.__file__, abbreviations.__file__):
         h.update(Path(module_file).read_bytes())  # what the model's features and training depend on
     digest = h.hexdigest()
@@ -138,7 +213,7 @@ def main() -> None:
     base_model.save(base_model.MODEL_FILE, labels=model.labels, codebook=model.codebook, version=version,
                     words=sorted(model.words, key=model.words.get), chars=sorted(model.chars, key=model.chars.get),
                     idf_words=model.idf_words, idf_chars=model.idf_chars, coef=model.coef, intercept=model.intercept,
-                    calibration=np.vstack([ca, cb_]), label_f1=label_f1)
+                    calibration=np.vstack([ca, cb_]), label_f1=label_f1, fusion=fused)
     size = base_model.MODEL_FILE.stat().st_size
     print(f"wrote {base_model.MODEL_FILE.relative_to(ROOT)} ({size / 1e6:.1f} MB), version {version}")
 

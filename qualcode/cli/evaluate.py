@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from qualcode.cli.options import Table, emit, output_options
+from qualcode.errors import QualcodeError
+from qualcode.evaluation.learn_half import learn_gain
 from qualcode.evaluation.outside import evaluate_choices, evaluate_passages, read_gold
 
 
@@ -14,11 +16,25 @@ from qualcode.evaluation.outside import evaluate_choices, evaluate_passages, rea
               help="Codebook YAML (default: the shipped handlingsplan codebook).")
 @click.option("--misses", is_flag=True, help="List each item whose suggestions differ from the gold.")
 @click.option("--no-base-model", "no_base", is_flag=True, help="Rules (and choices) alone, without the base model.")
+@click.option("--learn-half", is_flag=True,
+              help="Review every other passage from its gold, learn, and score the other half before and after.")
 @output_options(formats=("table", "json", "md", "csv"))
-def evaluate(gold: str, codebook: str | None, misses: bool, no_base: bool, fmt: str, output: str | None) -> None:
+def evaluate(gold: str, codebook: str | None, misses: bool, no_base: bool, learn_half: bool, fmt: str,
+             output: str | None) -> None:
     """Score suggestions against a gold file (JSON Lines as in ../shared/dev: passages with
     areas/themes, or free-text area answers with area/ambiguous), in a fresh temporary project."""
     kind, items = read_gold(gold)
+    if learn_half:
+        if kind != "passages":
+            raise QualcodeError("--learn-half needs passages (areas/themes), not free-text answers")
+        g = learn_gain(items, codebook)
+        rows = [[name, r.precision, r.recall, r.f1] for name, r in
+                (("rules + base model", g.before), ("+ learn on the reviewed half", g.after))]
+        emit(fmt, output, data=g.to_json(), tables=[Table(
+            f"{gold}: learn on {g.trained_on} reviewed passages ({g.decisions} decisions), scored on the other "
+            f"{g.measured_on}; F1 {g.gain:+.3f}", ["suggestions", "precision", "recall", "F1"], rows,
+            formats={c: "float3" for c in ("precision", "recall", "F1")}, decimal_comma=False)])
+        return
     if kind == "passages":
         r = evaluate_passages(items, codebook, base_model=not no_base)
         data = r.to_json() if misses else {k: v for k, v in r.to_json().items() if k != "misses"}

@@ -138,12 +138,12 @@ def evaluate_passages(items: list[dict[str, Any]], codebook: str | Path | None =
                       base_model: bool = True) -> PassageReport:
     """Import the passages as notes into a fresh temporary project, suggest, and score."""
     fused = suggest_scores(items, codebook, base_model)
-    report = score_passages(items, _at_least(fused, CONFIDENT))
+    report = score_passages(items, at_least(fused, CONFIDENT))
     report.reliability = passage_reliability(items, fused)
     return report
 
 
-def _at_least(fused: dict[tuple[str, str], float], min_score: float) -> dict[str, set[str]]:
+def at_least(fused: dict[tuple[str, str], float], min_score: float) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for (doc, lab), score in fused.items():
         if score >= min_score:
@@ -153,7 +153,7 @@ def _at_least(fused: dict[tuple[str, str], float], min_score: float) -> dict[str
 
 def suggest_passages(items: list[dict[str, Any]], codebook: str | Path | None = None) -> dict[str, set[str]]:
     """The labels a fresh project suggests (score >= 0.5) for each passage, by id."""
-    return _at_least(suggest_scores(items, codebook), CONFIDENT)
+    return at_least(suggest_scores(items, codebook), CONFIDENT)
 
 
 def suggest_scores(items: list[dict[str, Any]], codebook: str | Path | None = None,

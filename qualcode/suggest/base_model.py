@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -43,6 +43,19 @@ class BaseModel:
     intercept: np.ndarray
     calibration: np.ndarray | None = None  # 2 × labels: a, b of sigmoid(a·z + b) over the raw logit z
     label_f1: dict[str, float] | None = None  # per label, F1 on registers it was not trained on
+    fusion: np.ndarray | None = None       # weights over fusion_features, then the intercept
+
+    def fused(self, p: float, rule_score: float) -> float:
+        """The probability that a label the model gives is right, knowing the best score the
+        rules gave it in the same unit (0 when they did not find it). Measured out of register
+        on the training corpus: a label the rules also found is right more often than the model
+        alone says, one they did not find less often (on outside notes, the model alone at
+        0.5–0.8 was right about a third of the time), and a weak rule adds little."""
+        if self.fusion is None:
+            return p
+        z = float(np.log(max(p, 1e-9) / max(1.0 - p, 1e-9)))
+        v = float(np.dot(self.fusion[:-1], fusion_features(z, rule_score)) + self.fusion[-1])
+        return float(1.0 / (1.0 + np.exp(-v)))
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "BaseModel":
@@ -55,26 +68,28 @@ class BaseModel:
                            z["idf_words"].astype(np.float64), z["idf_chars"].astype(np.float64),
                            z["coef"].astype(np.float64), z["intercept"].astype(np.float64),
                            z["calibration"].astype(np.float64) if "calibration" in z.files else None,
-                           meta.get("label_f1"))
+                           meta.get("label_f1"),
+                           z["fusion"].astype(np.float64) if "fusion" in z.files else None)
         except (OSError, ValueError, KeyError) as e:
             raise QualcodeError(f"cannot read the base model {path}: {e}") from None
 
-    def probabilities(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> np.ndarray:
-        """texts × labels probabilities, from the TF-IDF that ``model.features`` computes exactly
-        as scikit-learn does (the model was fitted on scikit-learn's)."""
-        from scipy.sparse import hstack
+    def logits(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> np.ndarray:
+        """texts × labels decision values before calibration, from the TF-IDF that
+        ``model.features`` computes exactly as scikit-learn does (the model was fitted on it)."""
         words, chars = self._tfidf
-        z = hstack([words.transform(lemma_texts), chars.transform(raw_texts)], format="csr") @ self.coef
-        return self._squash(np.asarray(z) + self.intercept)
+        return self._decide(words.transform(lemma_texts), chars.transform(raw_texts))
 
-    def unit_probabilities(self, lemma_texts: Sequence[str], raw_texts: Sequence[str],
-                           units: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        """(units × labels, texts × labels): each unit read whole, as the model was trained (its
-        texts space-joined in order), and each text alone; ``units[i]`` is the unit of text i,
-        texts of a unit adjacent. Terms are counted once per text and summed per unit, plus the
-        word bigrams that span two texts of a unit: the same figures as ``probabilities`` on
-        the joined texts, at half the cost."""
-        from scipy.sparse import csr_matrix, hstack
+    def probabilities(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> np.ndarray:
+        """texts × labels calibrated probabilities, each text read alone."""
+        return self._squash(self.logits(lemma_texts, raw_texts))
+
+    def unit_logits(self, lemma_texts: Sequence[str], raw_texts: Sequence[str],
+                    units: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(units × labels, texts × labels) decision values: each unit read as the model reads a
+        document (``read_unit``), and each of its texts alone. ``units[i]`` is the unit of text
+        i, texts of a unit adjacent. Terms are counted once per text and summed per unit, plus
+        the word bigrams that span two texts of a unit: the same figures as on the joined texts."""
+        from scipy.sparse import csr_matrix
         words, chars = self._tfidf
         seg_words, seg_chars = words.counts(lemma_texts), chars.counts(raw_texts)
         n_units = (max(units) + 1) if len(units) else 0
@@ -84,11 +99,20 @@ class BaseModel:
         unit_words.sum_duplicates()
         unit_chars = (join @ seg_chars).tocsr()
         unit_chars.sum_duplicates()
-        out = []
-        for w, c in ((unit_words, unit_chars), (seg_words, seg_chars)):
-            z = np.asarray(hstack([words.weigh(w), chars.weigh(c)], format="csr") @ self.coef) + self.intercept
-            out.append(self._squash(z))
-        return out[0], out[1]
+        z_seg = self._decide(seg_words.copy(), seg_chars.copy())
+        return read_unit(self._decide(unit_words, unit_chars), z_seg, units), z_seg
+
+    def unit_probabilities(self, lemma_texts: Sequence[str], raw_texts: Sequence[str],
+                           units: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """``unit_logits`` as calibrated probabilities."""
+        z_unit, z_seg = self.unit_logits(lemma_texts, raw_texts, units)
+        return self._squash(z_unit), self._squash(z_seg)
+
+    def _decide(self, word_counts: Any, char_counts: Any) -> np.ndarray:
+        from scipy.sparse import hstack
+        words, chars = self._tfidf
+        x = hstack([words.weigh(word_counts), chars.weigh(char_counts)], format="csr")
+        return np.asarray(x @ self.coef) + self.intercept
 
     def _squash(self, z: np.ndarray) -> np.ndarray:
         if self.calibration is not None:
@@ -99,6 +123,26 @@ class BaseModel:
     def _tfidf(self) -> tuple[Tfidf, Tfidf]:
         return (Tfidf("word", sorted(self.words, key=self.words.get), self.idf_words),
                 Tfidf("char_wb", sorted(self.chars, key=self.chars.get), self.idf_chars))
+
+
+def fusion_features(z: float, rule_score: float) -> list[float]:
+    """(calibrated logit of the model, whether the rules found the label, logit of their score)."""
+    if rule_score <= 0.0:
+        return [z, 0.0, 0.0]
+    r = min(max(rule_score, 1e-3), 1 - 1e-3)
+    return [z, 1.0, float(np.log(r / (1 - r)))]
+
+
+def read_unit(z_unit: np.ndarray, z_seg: np.ndarray, units: Sequence[int]) -> np.ndarray:
+    """A document's decision value per label: the larger of the document read whole and its
+    best sentence or line read alone. A note of bullet lines about six topics dilutes each
+    topic's words in the whole (its TF-IDF row is unit length), so the whole says little about
+    any one of them; the line that is about it says it plainly. Leaving out the terse register
+    and training on the other four, F1 on the terse notes rose from 0.71 to 0.87 this way."""
+    out = np.array(z_unit, copy=True)
+    if len(units):
+        np.maximum.at(out, np.asarray(units), z_seg)
+    return out
 
 
 def _boundary_bigrams(texts: Sequence[str], units: Sequence[int], n_units: int) -> list[list[str]]:
@@ -117,7 +161,7 @@ def _boundary_bigrams(texts: Sequence[str], units: Sequence[int], n_units: int) 
 
 def save(path: Path, *, labels: list[str], codebook: str, version: str, words: list[str], chars: list[str],
          idf_words: np.ndarray, idf_chars: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
-         calibration: np.ndarray, label_f1: dict[str, float]) -> None:
+         calibration: np.ndarray, label_f1: dict[str, float], fusion: np.ndarray | None = None) -> None:
     meta = json.dumps({"labels": labels, "codebook": codebook, "version": version, "label_f1": label_f1},
                       ensure_ascii=False, sort_keys=True)
     arrays = {"meta": np.frombuffer(meta.encode("utf-8"), dtype=np.uint8),
@@ -126,6 +170,8 @@ def save(path: Path, *, labels: list[str], codebook: str, version: str, words: l
               "idf_words": idf_words.astype(np.float32), "idf_chars": idf_chars.astype(np.float32),
               "coef": coef.astype(np.float32), "intercept": intercept.astype(np.float32),
               "calibration": calibration.astype(np.float32)}
+    if fusion is not None:
+        arrays["fusion"] = fusion.astype(np.float32)
     with open(path, "wb") as f:
         np.savez_compressed(f, **arrays)
 

@@ -118,10 +118,17 @@ class BaseModelSource:
         probs, each = self.model.unit_probabilities(words, [r[4] for r in rows],
                                                     [unit_index[(r[1], r[2])] for r in rows])
         at = {r[0]: k for k, r in enumerate(rows)}
+        agree: dict[int, dict[str, float]] = {}  # per unit, the rules' best score per code (this run's rows)
+        for seg, code, score in ctx.conn.execute(
+                "SELECT segment, code, MAX(score) FROM suggestions WHERE source LIKE 'rule:%' "
+                "AND segment IN (SELECT value FROM json_each(?)) GROUP BY segment, code",
+                (json.dumps([r[0] for r in rows]),)):
+            d = agree.setdefault(unit_index[(rows[at[seg]][1], rows[at[seg]][2])], {})
+            d[code] = max(d.get(code, 0.0), float(score or 0.0))
         vetoed: dict[int, set[str]] = {}
         out = []
         for i, segs in enumerate(units_segs):
-            for j, p in self._fired(ctx, segs[0][2], probs[i]):
+            for j, p in self._fired(ctx, segs[0][2], probs[i], agree.get(i, {})):
                 seg = max(segs, key=lambda r: each[at[r[0]], j])  # the sentence that carries the label
                 code = self.codes[self.model.labels[j]]
                 if ctx.wanted_codes is not None and code not in ctx.wanted_codes:
@@ -140,15 +147,19 @@ class BaseModelSource:
             replace_suggestions(ctx.conn, ids, out, "source LIKE 'base:%'", code_filter, ctx.version)
         ctx.summary.count_rows(self.name, out)
 
-    def _fired(self, ctx: RunContext, fld: str, probs: Any) -> list[tuple[int, float]]:
-        """(label index, probability) of the labels a unit of this field gets: stored from
-        MIN_SCORE, only codes of the field's own groups, none a project model has taken over."""
+    def _fired(self, ctx: RunContext, fld: str, probs: Any, rules: dict[str, float]) -> list[tuple[int, float]]:
+        """(label index, probability) of the labels a unit of this field gets: the model's
+        probability fused with the rules' best score for the code there, stored from MIN_SCORE,
+        only codes of the field's own groups, none a project model has taken over."""
         allowed = set(ctx.groups.get(fld, ()))  # a field bound to one group gets only its codes
         out = []
         for j, p in enumerate(probs):
             code = self.codes.get(self.model.labels[j])
-            if p >= MIN_SCORE and code is not None and self.group_of[code] in allowed and code not in self.taken:
-                out.append((j, float(p)))
+            if p < MIN_SCORE / 4 or code is None or self.group_of[code] not in allowed or code in self.taken:
+                continue
+            fused = self.model.fused(float(p), rules.get(code, 0.0))
+            if fused >= MIN_SCORE:
+                out.append((j, fused))
         return out
 
 
@@ -179,10 +190,28 @@ def handed_over(project: Any, model: base_model.BaseModel, codes: dict[str, str]
     return taken
 
 
+def deferring_codes(project: Any) -> set[str]:
+    """Codes on which the project's own model still defers to the base model: those the base
+    model covers in this project and the project model has not taken over (``handed_over``).
+    Its rows for them are hints until it has shown, in cross-validation on her decisions, that
+    it does as well as the base model does on text it never saw: trained on a few documents it
+    is sure of itself and often wrong (measured with ``qualcode evaluate --learn-half``)."""
+    model = shipped_model()
+    if model is None or project.meta("base_model") == "off" or \
+            base_model.codebook_fingerprint(project.codebook) != model.codebook:
+        return set()
+    codes = label_codes(project.codebook)
+    return set(codes.values()) - handed_over(project, model, codes)
+
+
 def _label_codes(ctx: RunContext) -> dict[str, str]:
+    return label_codes(ctx.codebook)
+
+
+def label_codes(codebook: Any) -> dict[str, str]:
     """Model label ("6", "lokaler") -> the codebook's code id."""
     out = {}
-    for c in ctx.codebook.codes:
+    for c in codebook.codes:
         if c.group == AREA_GROUP and c.number is not None and 1 <= c.number <= 13:
             out[str(c.number)] = c.id
         elif c.id in base_model.THEMES:

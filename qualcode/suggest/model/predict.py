@@ -26,10 +26,12 @@ from qualcode.fields import CONFIDENT, check_codes, check_docs
 from qualcode.store.db import now
 from qualcode.suggest.model.features import FEATURE_VERSION, feature_texts
 from qualcode.suggest.model.linear import GroupModel
-from qualcode.suggest.model.storage import check_models, latest_versions, load_models
+from qualcode.suggest.base_model_source import deferring_codes
+from qualcode.suggest.model.storage import check_models, latest_precision, latest_versions, load_models
 from qualcode.suggest.model.training import groups_by_field
 
 MIN_SCORE = 0.3        # model rows below this are not stored (below 0.5 they are hints)
+HINT = 0.45            # the highest score of a code on which the model still defers to the base model
 MODEL_STATE = ("*", "model")  # the suggest_state row: what the stored model rows were made from
 
 
@@ -88,11 +90,15 @@ def model_suggestions(project: Any, docs: Iterable[str] | None = None, codes: It
     summary.segments = len(rows)
     out = []
     texts = feature_texts(project, rows)
+    precision = latest_precision(project)
+    deferring = deferring_codes(project)
     for grp, model in models.items():
         mine = [i for i, r in enumerate(rows) if grp in by_field.get(r["field"], ())]
         if mine:
+            caps = {code: v for (g, code), v in precision.items() if g == grp}
+            caps.update({code: min(caps.get(code, 1.0), HINT) for code in deferring})
             out += _predicted_rows(project, model, [rows[i] for i in mine], [texts[i] for i in mine],
-                                   wanted_codes, min_score, explain)
+                                   wanted_codes, min_score, explain, caps)
     with project.transaction():
         summary.removed = _replace_rows(project, [r["id"] for r in rows], wanted_codes, out)
         if docs is None and codes is None and segments is None:
@@ -120,8 +126,15 @@ def _segments_in_scope(project: Any, by_field: dict[str, list[str]], wanted_docs
 
 
 def _predicted_rows(project: Any, model: GroupModel, rows: list[Any], texts: list[tuple[str, str]],
-                    wanted_codes: set[str] | None, min_score: float, explain: bool) -> list[tuple[Any, ...]]:
-    """One group's suggestion rows; a reason is read from the matrix already featurized."""
+                    wanted_codes: set[str] | None, min_score: float, explain: bool,
+                    caps: dict[str, float]) -> list[tuple[Any, ...]]:
+    """One group's suggestion rows; a reason is read from the matrix already featurized.
+
+    A code's score is at most the precision ``learn`` measured for its confident rows by
+    cross-validation: a model trained on a few documents can be sure of itself and wrong,
+    and a score must mean what it says. A code it learned well keeps its probabilities; one
+    it learned badly gives hints (below 0.5) until more decisions teach it, and so does a code
+    on which it still defers to the base model (``base_model_source.deferring_codes``)."""
     version = model.meta["version"]
     source, stamp, version_cb = f"model:{version}", now(), project.codebook.version
     X = model.featurizer.transform(texts)
@@ -129,6 +142,8 @@ def _predicted_rows(project: Any, model: GroupModel, rows: list[Any], texts: lis
     for code, p in model.predict_matrix(X).items():
         if code not in project.codebook or (wanted_codes is not None and code not in wanted_codes):
             continue
+        if code in caps:
+            p = np.minimum(p, caps[code])
         for j in np.nonzero(p >= min_score)[0]:
             why = model.evidence_row(code, X, j) if explain else []
             reason = f"modell {version}, p={p[j]:.2f}" + (f"; ord: {', '.join(why)}" if why else "")

@@ -169,6 +169,21 @@ def latest_versions(project: Any) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in project.conn.execute(f"SELECT m.grp, m.version {_LATEST}")]
 
 
+def latest_precision(project: Any) -> dict[tuple[str, str], float]:
+    """(group, code) -> the cross-validated precision of the newest model's confident rows,
+    where ``learn`` measured it."""
+    out = {}
+    for grp, metrics in project.conn.execute(f"SELECT m.grp, m.metrics {_LATEST}"):
+        try:
+            rows = json.loads(metrics).get("codes", [])
+        except (ValueError, AttributeError):
+            continue
+        for r in rows:
+            if isinstance(r, dict) and r.get("learned") and isinstance(r.get("precision"), (int, float)):
+                out[(grp, str(r.get("code")))] = float(r["precision"])
+    return out
+
+
 def check_models(project: Any) -> None:
     """Refuse, without loading anything, a project whose newest models are not in ``FORMAT``."""
     for row in project.conn.execute(
