@@ -116,19 +116,11 @@ def platt(z: np.ndarray, items: list[dict]) -> tuple[np.ndarray, np.ndarray]:
 def rule_scores(items: list[dict]) -> list[dict[str, float]]:
     """Per passage, the best score the shipped codebook's rules give each label (hints too)."""
     import tempfile
-    from qualcode import Project
-    from qualcode.evaluation.outside import label_of
+    from qualcode.evaluation.outside import label_of, passages_project
     from qualcode.suggest.listing import list_suggestions
     from qualcode.suggest.run import suggest
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "notes"
-        folder.mkdir()
-        for i, it in enumerate(items):
-            (folder / f"{i:05d}.md").write_text(f"---\nid: {json.dumps(str(it['id']))}\n---\n\n{it['text']}\n",
-                                                encoding="utf-8")
-        p = Project.init(Path(tmp) / "r.db", None)
-        p.set_meta("base_model", "off")
-        p.import_notes(folder)
+        p = passages_project(items, Path(tmp), None, base_model=False)
         suggest(p)
         found: dict[str, dict[str, float]] = {}
         for r in list_suggestions(p):

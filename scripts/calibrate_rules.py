@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qualcode import Project  # noqa: E402
+from qualcode.evaluation.outside import passages_project  # noqa: E402
 from qualcode.evaluation.outside import label_of  # noqa: E402
 from qualcode.suggest import base_model  # noqa: E402
 from qualcode.suggest.listing import list_suggestions  # noqa: E402
@@ -40,14 +40,7 @@ def main() -> None:
              if line.strip()]
     gold = {str(it["id"]): {str(a) for a in it["areas"]} | set(it["themes"]) for it in items}
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "notes"
-        folder.mkdir()
-        for i, it in enumerate(items):
-            (folder / f"{i:05d}.md").write_text(f"---\nid: {json.dumps(str(it['id']))}\n---\n\n{it['text']}\n",
-                                                encoding="utf-8")
-        p = Project.init(Path(tmp) / "c.db", None)
-        p.set_meta("base_model", "off")
-        p.import_notes(folder)
+        p = passages_project(items, Path(tmp), None, base_model=False)
         suggest(p)
         rows = list_suggestions(p)
         cb = p.codebook

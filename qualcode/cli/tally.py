@@ -211,7 +211,8 @@ def quotes_cmd(state: State, code: str, by: tuple[str, ...], limit: int | None, 
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write.")
 @click.option("--coder", default=None)
 @click.option("--include-suggestions", is_flag=True)
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=language, show_default="sv",
+              help="Language of titles, file names and numbers (default: the run's language).")
 @click.option("--survey-attribute", default="enkat", show_default=True, metavar="ATTR",
               help="The attribute that tells surveys apart: choice tables are made per value, never pooled "
                    "(give '' to pool).")

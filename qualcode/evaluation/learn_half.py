@@ -11,13 +11,12 @@ rules + base model on text of the same hand that nobody reviewed.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qualcode.evaluation.outside import PassageReport, at_least, fused_scores, score_passages
+from qualcode.evaluation.outside import PassageReport, at_least, fused_scores, passages_project, score_passages
 
 CODER = "facit"
 
@@ -50,7 +49,6 @@ def halves(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict
 def learn_gain(items: list[dict[str, Any]], codebook: str | Path | None = None, seed: int = 0) -> LearnGain:
     """Rules + base model against rules + base model + ``learn`` on the other half's gold."""
     from qualcode.evaluation.outside import label_of
-    from qualcode.project import Project
     from qualcode.review.sheet_import import import_decisions
     from qualcode.suggest.listing import list_suggestions
     from qualcode.suggest.model.learn import learn
@@ -59,14 +57,8 @@ def learn_gain(items: list[dict[str, Any]], codebook: str | Path | None = None, 
     gold = {str(it["id"]): {str(a) for a in it.get("areas", [])} | set(it.get("themes", [])) for it in items}
     reviewed = {str(it["id"]) for it in train}
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "notes"
-        folder.mkdir()
-        for i, it in enumerate(items):
-            doc_id = json.dumps(str(it["id"]), ensure_ascii=False)
-            (folder / f"{i:06d}.md").write_text(f"---\nid: {doc_id}\n---\n\n{it['text']}\n", encoding="utf-8")
-        p = Project.init(Path(tmp) / "learn.db", codebook)
+        p = passages_project(items, Path(tmp), codebook)
         try:
-            p.import_notes(folder)
             suggest(p)
             rows = list_suggestions(p)
             before = score_passages(test, at_least(fused_scores(rows), 0.5))

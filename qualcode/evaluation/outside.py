@@ -156,6 +156,22 @@ def suggest_passages(items: list[dict[str, Any]], codebook: str | Path | None = 
     return at_least(suggest_scores(items, codebook), CONFIDENT)
 
 
+def passages_project(items: list[dict[str, Any]], folder: Path, codebook: str | Path | None = None,
+                     base_model: bool = True) -> Any:
+    """A new project in ``folder`` holding each passage as one note, its id the passage's."""
+    from qualcode.project import Project
+    notes = folder / "notes"
+    notes.mkdir()
+    for i, it in enumerate(items):
+        doc_id = json.dumps(str(it["id"]), ensure_ascii=False)
+        (notes / f"{i:06d}.md").write_text(f"---\nid: {doc_id}\n---\n\n{it['text']}\n", encoding="utf-8")
+    p = Project.init(folder / "passages.db", codebook)
+    if not base_model:
+        p.set_meta("base_model", "off")
+    p.import_notes(notes)
+    return p
+
+
 def suggest_scores(items: list[dict[str, Any]], codebook: str | Path | None = None,
                    base_model: bool = True) -> dict[tuple[str, str], float]:
     """The fused score of each (passage, label) a fresh project suggests."""
@@ -163,16 +179,8 @@ def suggest_scores(items: list[dict[str, Any]], codebook: str | Path | None = No
     from qualcode.suggest.listing import list_suggestions
     from qualcode.suggest.run import suggest
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "notes"
-        folder.mkdir()
-        for i, it in enumerate(items):
-            doc_id = json.dumps(str(it["id"]), ensure_ascii=False)
-            (folder / f"{i:06d}.md").write_text(f"---\nid: {doc_id}\n---\n\n{it['text']}\n", encoding="utf-8")
-        p = Project.init(Path(tmp) / "eval.db", codebook)
-        if not base_model:
-            p.set_meta("base_model", "off")
+        p = passages_project(items, Path(tmp), codebook, base_model)
         try:
-            p.import_notes(folder)
             suggest(p)
             rows = list_suggestions(p)
         finally:

@@ -47,10 +47,12 @@ class BaseModel:
 
     def fused(self, p: float, rule_score: float) -> float:
         """The probability that a label the model gives is right, knowing the best score the
-        rules gave it in the same unit (0 when they did not find it). Measured out of register
-        on the training corpus: a label the rules also found is right more often than the model
-        alone says, one they did not find less often (on outside notes, the model alone at
-        0.5–0.8 was right about a third of the time), and a weak rule adds little."""
+        rules gave it in the same unit (0 when they did not find it). Fitted out of register on
+        the training corpus: a label a confident rule also found (about 0.7 and up) is right
+        more often than the model alone says; one no rule found, less often (on outside notes
+        the model alone at 0.5–0.8 was right about a third of the time); and one only a weak
+        rule (a hint) touched, less often still: the weak patterns fire mostly where the label
+        is absent."""
         if self.fusion is None:
             return p
         z = float(np.log(max(p, 1e-9) / max(1.0 - p, 1e-9)))
