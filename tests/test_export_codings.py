@@ -18,11 +18,9 @@ from qualcode.exports import code_matrix, coding_rows
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    r = CliRunner().invoke(main, ["demo", "--out", str(out)], catch_exceptions=False)
-    assert r.exit_code == 0, r.output[-2000:]
-    return out / "qualcode.db"
+def demo(demo_out: Path) -> Path:
+    """The session's demo project (conftest ``demo_out``, which asserts the demo exited 0); read only."""
+    return demo_out / "qualcode.db"
 
 
 def test_matrix_on_the_demo_equals_presence(demo: Path) -> None:

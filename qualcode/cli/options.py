@@ -67,9 +67,18 @@ class State:
     def project(self) -> Project:
         if self._project is None:
             self._project = Project.open(self.project_path)
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None:  # closed when the command ends, not whenever the collector gets to it
+                ctx.find_root().call_on_close(self.close)
             for notice in self._project.notices:  # a repair made on opening, one line each
                 click.echo(notice, err=True)
         return self._project
+
+
+    def close(self) -> None:
+        if self._project is not None:
+            self._project.close()
+            self._project = None
 
 
 pass_state = click.make_pass_decorator(State)
