@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import chain
 from typing import Any, Sequence
 
 import numpy as np
@@ -106,6 +107,9 @@ def char_wb_terms(word: str) -> list[str]:
     return out
 
 
+WORD_CACHE_MAX = 200_000  # distinct words whose n-gram columns a Tfidf remembers
+
+
 class Tfidf:
     """One analyzer's TF-IDF (sublinear tf, smoothed IDF, L2 rows) from its vocabulary and IDF.
 
@@ -133,10 +137,21 @@ class Tfidf:
             return _count_matrix([[index[t] for t in word_terms(doc) if t in index] for doc in docs], len(self))
         words: dict[str, int] = {}
         per_doc = [[words.setdefault(w, len(words)) for w in doc.lower().split()] for doc in docs]
-        per_word = _count_matrix([[index[t] for t in char_wb_terms(w) if t in index] for w in words], len(self))
+        per_word = _count_matrix([self._char_columns(w) for w in words], len(self))
         m = (_count_matrix(per_doc, max(len(words), 1)) @ per_word).tocsr()
         m.sum_duplicates()  # sorts the indices, as CountVectorizer's are
         return m
+
+    def _char_columns(self, word: str) -> list[int]:
+        """A word's n-gram columns, remembered: the same words recur in every batch of notes."""
+        cache = self.__dict__.setdefault("_columns", {})
+        cols = cache.get(word)
+        if cols is None:
+            index = self.index
+            cols = [index[t] for t in char_wb_terms(word) if t in index]
+            if len(cache) < WORD_CACHE_MAX:
+                cache[word] = cols
+        return cols
 
     def count_terms(self, rows: Sequence[Sequence[str]]) -> Any:
         """The count matrix of given terms per row (terms outside the vocabulary dropped)."""
@@ -175,7 +190,7 @@ def _count_matrix(rows: list[list[int]], width: int) -> Any:
     from scipy.sparse import csr_matrix
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in rows], out=indptr[1:])
-    cols = np.fromiter((c for r in rows for c in r), dtype=np.int32, count=int(indptr[-1]))
+    cols = np.fromiter(chain.from_iterable(rows), dtype=np.int32, count=int(indptr[-1]))
     m = csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(rows), width))
     m.sum_duplicates()
     return m
