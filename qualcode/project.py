@@ -174,7 +174,8 @@ class Project:
                     texts: list[str] | None = None, choices: list[str] | None = None,
                     sheet: str | None = None, missing_values: tuple[str, ...] = ("#NULL!",),
                     choice_group: str = "fokusomrade", field_groups: dict[str, str] | None = None,
-                    constants: dict[str, str] | None = None, progress: Any = None) -> "ImportBatch":
+                    constants: dict[str, str] | None = None, progress: Any = None,
+                    on_total: Any = None) -> "ImportBatch":
         """One document per row. ``field_groups`` binds an open-answer column to the code group
         of its question (``fraga_2a`` → ``fraga2a``), so suggestions there come from that group;
         ``constants`` gives every row the same attribute (``enkat=ht2018``), so that surveys
@@ -193,7 +194,7 @@ class Project:
         return read_survey(file, id_column=id_column, attributes=attributes or [], texts=texts or [],
                            choices=choices or [], sheet=sheet, missing_values=missing_values,
                            choice_group=choice_group, field_groups=field_groups, constants=constants,
-                           progress=progress)
+                           progress=progress, on_total=on_total)
 
     def plan_import(self, batch: "ImportBatch") -> "ImportReport":
         """What importing ``batch`` would change, without writing (``needs_confirmation``, ``warnings``)."""

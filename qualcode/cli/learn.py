@@ -12,8 +12,10 @@ from qualcode.cli.options import (
     emit,
     output_options,
     pass_state,
+    progress_bar,
     split_values,
 )
+from qualcode.i18n import t
 from qualcode.suggest.model.classifier import CLASSIFIERS, DEFAULT_CLASSIFIER, MIN_POSITIVES, SEED
 from qualcode.suggest.model.learn import LearnSummary
 from qualcode.suggest.model.learn import learn as run_learn
@@ -66,9 +68,11 @@ def learn(state: State, coder: str | None, groups: tuple[str, ...], seed: int, c
     data: dict = {}
     tables: list[Table] = []
     if not apply_only:
-        summary = run_learn(project, coder, split_values(groups), seed=seed, classifier=classifier,
-                            min_examples=min_examples, cross_validate=not no_cv, force=force,
-                            progress=lambda g: click.echo(f"training {g} …", err=True))
+        with progress_bar(t("progress.learn")) as bar:  # steps: the codes of every group
+            task = bar.add_task("learn", total=None)
+            summary = run_learn(project, coder, split_values(groups), seed=seed, classifier=classifier,
+                                min_examples=min_examples, cross_validate=not no_cv, force=force,
+                                on_total=lambda n: bar.update(task, total=n), progress=lambda n: bar.advance(task, n))
         data["learn"] = summary.to_json()
         tables += _learn_tables(summary)
         if summary.contradictory:

@@ -250,10 +250,13 @@ def import_survey(state: State, file: str, id_column: str, attributes: tuple[str
     if stray:
         raise QualcodeError(f"--label names a column that is not imported: {', '.join(stray)} "
                             "(label the --attr, --text and --choice columns)")
-    batch = p.read_survey(file, id_column=id_column, attributes=list(attributes), texts=list(texts),
-                          choices=list(choices), sheet=sheet, missing_values=missing_values, choice_group=choice_group,
-                          field_groups=parse_where(field_groups, "--field-group"),
-                          constants=parse_where(constants, "--set"))
+    with progress_bar(t("progress.import")) as bar:  # rows counted once the file is read
+        task = bar.add_task("import", total=None)
+        batch = p.read_survey(file, id_column=id_column, attributes=list(attributes), texts=list(texts),
+                              choices=list(choices), sheet=sheet, missing_values=missing_values,
+                              choice_group=choice_group, field_groups=parse_where(field_groups, "--field-group"),
+                              constants=parse_where(constants, "--set"),
+                              on_total=lambda n: bar.update(task, total=n), progress=lambda n: bar.advance(task, n))
     if named:  # stored in the import's own transaction
         from qualcode.variables import set_label
         hooks = list(getattr(batch, "after_write", ()))

@@ -15,8 +15,9 @@ from qualcode.cli.options import (
     output_options,
     parse_where,
     pass_state,
+    progress_bar,
 )
-from qualcode.i18n import language
+from qualcode.i18n import language, t
 from qualcode.report import charts
 from qualcode.report.formats import FILE_FORMATS, TEXT_FORMATS
 from qualcode.report.formats.csv import CSV_STYLES
@@ -223,8 +224,11 @@ def report_cmd(state: State, out_dir: str, coder: str | None, include_suggestion
     """Every standard table, chart, crosstab and quote of the project in one folder: CSV, XLSX
     (contents sheet, number cells), DOCX (numbered tables and figures), index.md and index.html."""
     from qualcode.report.build import build_report
-    rep = build_report(state.project, out_dir, coder=coder, include_suggestions=include_suggestions, lang=lang,
-                       survey_attribute=survey_attribute or None, csv_style=csv_style)
+    with progress_bar(t("progress.report")) as bar:  # steps: sections, then the XLSX and DOCX
+        task = bar.add_task("report", total=None)
+        rep = build_report(state.project, out_dir, coder=coder, include_suggestions=include_suggestions, lang=lang,
+                           survey_attribute=survey_attribute or None, csv_style=csv_style,
+                           on_total=lambda n: bar.update(task, total=n), progress=lambda n: bar.advance(task, n))
     click.echo(f"wrote {len(rep.tables)} tables and {len(rep.charts)} charts to {out_dir} "
                f"(index: {rep.index_md}, {rep.index_html})")
 

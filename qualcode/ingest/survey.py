@@ -9,7 +9,7 @@ so the two stay apart. All checks run before anything is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from qualcode.errors import QualcodeError
 from qualcode.ingest.sheets import read_table
@@ -23,7 +23,11 @@ MAX_ID = 200
 def read_survey(file: str | Path, *, id_column: str, attributes: list[str], texts: list[str],
                 choices: list[str], sheet: str | None = None, missing_values: Iterable[str] = ("#NULL!",),
                 choice_group: str = "fokusomrade", field_groups: dict[str, str] | None = None,
-                constants: dict[str, str] | None = None, progress: Any = None) -> ImportBatch:
+                constants: dict[str, str] | None = None, progress: Callable[[int], None] | None = None,
+                on_total: Callable[[int], None] | None = None) -> ImportBatch:
+    """One document per row, checked before anything is written. ``on_total`` hears the number
+    of rows once the file is read and ``progress`` one tick per row, so a caller can show a bar
+    with time left; the library itself never prints."""
     path = Path(file)
     where = str(path)
     labelled = read_spss_table(path, choices) if path.suffix.lower() in SPSS_SUFFIXES else None
@@ -44,6 +48,8 @@ def read_survey(file: str | Path, *, id_column: str, attributes: list[str], text
     missing_set = {m.strip() for m in missing_values} | {SYSTEM_MISSING}
     docs: list[DocumentRecord] = []
     seen: dict[str, int] = {}
+    if on_total is not None:
+        on_total(len(table.rows))
     for rownum, row in table.rows:
         if len(row) != len(header):
             raise QualcodeError(f"row {rownum} has {len(row)} fields, the header has {len(header)}", where=where)

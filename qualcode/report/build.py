@@ -19,7 +19,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from qualcode import tally as T
 from qualcode.project import Project
@@ -33,6 +33,8 @@ from qualcode.report.names import ascii_slug, unique_stem
 from qualcode.variables import title as variable_title
 
 SURVEY_ATTRIBUTE = "enkat"   # the attribute that tells surveys apart (README: import survey --set enkat=…)
+Tick = Callable[[int], None]                 # a progress callback: steps done, or the total
+Step = Callable[[], "list[Section]"]         # one planned step of a report: writes and returns its sections
 
 
 @dataclass
@@ -95,11 +97,16 @@ def _natural(name: str) -> list[Any]:
 
 def build_report(project: Project, folder: str | Path, *, coder: str | None = None,
                  include_suggestions: bool = False, lang: str = "sv",
-                 survey_attribute: str | None = SURVEY_ATTRIBUTE, csv_style: str | None = None) -> Report:
+                 survey_attribute: str | None = SURVEY_ATTRIBUTE, csv_style: str | None = None,
+                 progress: Tick | None = None, on_total: Tick | None = None) -> Report:
     """Write the report folder. ``survey_attribute`` names the document attribute that tells
     surveys apart; a set of choice columns answered in several surveys gets one table per value
     (None: pool them, as a single-survey project always is). ``csv_style`` is how the CSV files
-    are written (default: as the report's language writes numbers, ``sv``: ";" and decimal comma)."""
+    are written (default: as the report's language writes numbers, ``sv``: ";" and decimal comma).
+
+    The sections are planned before any is written, so ``on_total`` hears the number of steps
+    (a section, or a set of per-survey sections, and the XLSX and DOCX) and ``progress`` one
+    tick per step done: a caller can show a bar with time left; the library never prints."""
     if survey_attribute and survey_attribute != SURVEY_ATTRIBUTE:  # a name the user typed must exist
         T.check_attributes(project, [survey_attribute])
     out = Path(folder)
@@ -109,22 +116,37 @@ def build_report(project: Project, folder: str | Path, *, coder: str | None = No
     render_csv([], csv_style or lang)   # an unknown style is refused before anything is written
     job = _Job(project, out, lang, dict(coder=coder, include_suggestions=include_suggestions), survey_attribute,
                csv_style or lang)
-    kinds = {r[0] for r in project.conn.execute("SELECT DISTINCT kind FROM documents")}
-    if "interview" in kinds:
-        rep.sections += _presence_sections(job)
-    if "response" in kinds:
-        rep.sections += _respondent_sections(job)
-    rep.sections += _choice_sections(job)
-    rep.sections += _mention_sections(job)
-    rep.sections += extra.crosstab_sections(job)
-    rep.sections += extra.quote_sections(job)
+    steps = _plan(job)
+    tick = progress or (lambda n: None)
+    if on_total:
+        on_total(len(steps) + 2)
+    for step in steps:
+        rep.sections += step()
+        tick(1)
     write_xlsx(rep.tables, str(out / "tabeller.xlsx"), lang=lang)
+    tick(1)
     rep.index_md, rep.index_html = _write_index(project, rep, lang, include_suggestions)
     heading = "Tabeller och diagram" if lang == "sv" else "Tables and charts"
     write_report_docx(heading, _intro(project, lang, include_suggestions),
                       [DocSection(s.title, s.tables, [str(out / c) for c in s.charts]) for s in rep.sections],
                       out / "tabeller.docx", lang)
+    tick(1)
     return rep
+
+
+def _plan(job: "_Job") -> list[Step]:
+    """Every step of the report in the order its sections appear; each writes its own files
+    when run. Planning only reads which attributes, choice sets and fields there are."""
+    kinds = {r[0] for r in job.project.conn.execute("SELECT DISTINCT kind FROM documents")}
+    steps: list[Step] = []
+    if "interview" in kinds:
+        steps += _presence_sections(job)
+    if "response" in kinds:
+        steps += _respondent_sections(job)
+    steps += _choice_sections(job)
+    steps += _mention_sections(job)
+    steps += [lambda: extra.crosstab_sections(job), lambda: extra.quote_sections(job)]
+    return steps
 
 
 @dataclass
@@ -151,32 +173,31 @@ class _Job:
         return _section(self, stem, tables, unreviewed, draw, title)
 
 
-def _presence_sections(job: _Job) -> list[Section]:
+def _presence_sections(job: _Job) -> list[Step]:
     """Presence of codes in the interviews, overall and by each categorical attribute."""
     lang = job.lang
-    res = T.presence(job.project, kind="interview", **job.kw)
-    out = [job.section("presence_all", T.presence_tables(res, lang), res.unreviewed,
-                    lambda p: charts.presence_chart(res, p, lang))]
-    for attr in categorical_attributes(job.project, "interview"):
-        r = T.presence(job.project, kind="interview", by=[attr], **job.kw)
-        out.append(job.section(f"presence_{attr}", T.presence_tables(r, lang), r.unreviewed,
-                            lambda p, r=r: charts.presence_chart(r, p, lang)))
-    return out
+
+    def one(attr: str | None) -> list[Section]:
+        r = T.presence(job.project, kind="interview", by=[attr] if attr else (), **job.kw)
+        return [job.section(f"presence_{attr or 'all'}", T.presence_tables(r, lang), r.unreviewed,
+                            lambda p: charts.presence_chart(r, p, lang))]
+    attrs: list[str | None] = [None, *categorical_attributes(job.project, "interview")]
+    return [lambda a=a: one(a) for a in attrs]
 
 
-def _respondent_sections(job: _Job) -> list[Section]:
+def _respondent_sections(job: _Job) -> list[Step]:
     """Respondents by each categorical attribute; per survey when there are several, and none
     for a survey that did not ask for the attribute."""
     sv, survey = job.lang == "sv", job.survey_attribute
     surveys = survey_values(job.project, None, survey) if survey else []
-    out = []
-    for attr in categorical_attributes(job.project, "response"):
+
+    def one(attr: str) -> list[Section]:
         title = (f"Enkätsvar per {job.title(attr)}" if sv else f"Survey answers by {job.title(attr)}")
         if len(surveys) < 2 or attr == survey:
             t = T.attribute_table(T.attribute_counts(job.project, attr, kind="response"), job.lang)
             t.title = title
-            out.append(job.section(f"respondents_{attr}", [t], None, None))
-            continue
+            return [job.section(f"respondents_{attr}", [t], None, None)]
+        out = []
         for value in surveys:  # as for choice tables: one survey's respondents at a time
             a = T.attribute_counts(job.project, attr, kind="response", where={survey: value})
             if all(r["value"] is None for r in a["rows"]):
@@ -184,23 +205,24 @@ def _respondent_sections(job: _Job) -> list[Section]:
             t = T.attribute_table(a, job.lang)
             t.title = f"{title} ({survey}={value or job.unknown()})"
             out.append(job.section(f"respondents_{attr}_{survey}_{value or 'saknas'}", [t], None, None))
-    return out
+        return out
+    return [lambda a=a: one(a) for a in categorical_attributes(job.project, "response")]
 
 
-def _choice_sections(job: _Job) -> list[Section]:
+def _choice_sections(job: _Job) -> list[Step]:
     """The choice tables of every set of alternative columns, one survey's respondents per
-    table: a pooled Total would mix two questionnaires."""
+    table: a pooled Total would mix two questionnaires. One step per set of columns."""
     lang, survey = job.lang, job.survey_attribute
-    out = []
-    for fields in choice_sets(job.project):
+
+    def one(fields: list[str]) -> list[Section]:
         stem = re.sub(r"[_\-\s]*\d+$", "", fields[0]) or fields[0]
         labels = {f: job.title(f) for f in fields}
         values = survey_values(job.project, fields, survey) if survey else []
         if len(values) < 2:
             res = T.choice(job.project, fields, **job.kw)
-            out.append(job.section(f"choice_{stem}", T.choice_tables(res, lang, titles=labels), res.unreviewed,
-                                lambda p, r=res: charts.choice_chart(r, p, lang)))
-            continue
+            return [job.section(f"choice_{stem}", T.choice_tables(res, lang, titles=labels), res.unreviewed,
+                                lambda p, r=res: charts.choice_chart(r, p, lang))]
+        out = []
         for value in values:
             res = T.choice(job.project, fields, where={survey: value}, **job.kw)
             scope = f"{survey}={value or job.unknown()}"
@@ -208,13 +230,23 @@ def _choice_sections(job: _Job) -> list[Section]:
             for t in tables:
                 t.title = f"{t.title} ({scope})"
             out.append(job.section(f"choice_{stem}_{survey}_{value or 'saknas'}", tables, res.unreviewed,
-                                lambda p, r=res, s=scope: charts.choice_chart(r, p, lang, title=s)))
-    return out
+                                   lambda p, r=res, s=scope: charts.choice_chart(r, p, lang, title=s)))
+        return out
+    return [lambda f=f: one(f) for f in choice_sets(job.project)]
 
 
-def _mention_sections(job: _Job) -> list[Section]:
+def _mention_sections(job: _Job) -> list[Step]:
     """Mentions per open field and code group, for every group someone coded or was suggested there."""
-    out = []
+
+    def one(name: str, grp: str) -> list[Section]:
+        m = T.mentions(job.project, groups=[grp], fields=[name], **job.kw)
+        tables = T.mentions_tables(m, job.lang)
+        heading = f"{T.labels(job.lang)['mentions']}: {job.title(name)} – {_group_title(job, grp)}"
+        for t in tables:   # two fields' tables must not share a title
+            t.title = heading or t.title
+        return [job.section(f"mentions_{name}_{grp}", tables, m.unreviewed,
+                            lambda p: charts.mentions_chart(m, p, job.lang), heading)]
+    out: list[Step] = []
     for name, meta in sorted(job.project.fields().items(), key=lambda kv: _natural(kv[0])):
         if meta["kind"] == "choice":
             continue
@@ -222,14 +254,7 @@ def _mention_sections(job: _Job) -> list[Section]:
             "SELECT DISTINCT c.grp FROM (SELECT d.code FROM decisions d JOIN segments s ON s.id = d.segment "
             "WHERE s.field = ? UNION SELECT g.code FROM suggestions g JOIN segments s ON s.id = g.segment "
             "WHERE s.field = ?) x JOIN codes c ON c.id = x.code ORDER BY c.grp", (name, name))]
-        for grp in used:
-            m = T.mentions(job.project, groups=[grp], fields=[name], **job.kw)
-            tables = T.mentions_tables(m, job.lang)
-            heading = f"{T.labels(job.lang)['mentions']}: {job.title(name)} – {_group_title(job, grp)}"
-            for t in tables:   # two fields' tables must not share a title
-                t.title = heading or t.title
-            out.append(job.section(f"mentions_{name}_{grp}", tables, m.unreviewed,
-                                   lambda p, m=m: charts.mentions_chart(m, p, job.lang), heading))
+        out += [lambda n=name, g=grp: one(n, g) for grp in used]
     return out
 
 

@@ -77,10 +77,13 @@ class LearnSummary:
 
 def learn(project: Any, coder: str | None = None, groups: Iterable[str] | None = None, *, seed: int = SEED,
           classifier: str = DEFAULT_CLASSIFIER, min_examples: int = MIN_POSITIVES, cross_validate: bool = True,
-          force: bool = False, progress: Callable[[str], None] | None = None) -> LearnSummary:
+          force: bool = False, progress: Callable[[int], None] | None = None,
+          on_total: Callable[[int], None] | None = None) -> LearnSummary:
     """Train and store one model per code group from the decisions; all groups in one transaction.
 
-    A group whose training data (and settings) hash like its latest stored model keeps that
+    Steps are codes: ``on_total`` hears how many codes the groups hold before training starts,
+    and ``progress`` the number of a group's codes once that group is done (a caller's bar then
+    shows time left; the library never prints). A group whose training data (and settings) hash like its latest stored model keeps that
     model unless ``force`` (or unless that model is in a format this qualcode no longer loads).
     Raises QualcodeError when no group has a code with enough examples.
     """
@@ -96,10 +99,12 @@ def learn(project: Any, coder: str | None = None, groups: Iterable[str] | None =
     settings = {"seed": seed, "classifier": classifier, "min_examples": min_examples,
                 "feature_version": FEATURE_VERSION, "sklearn": sklearn_version()}
     fitted: list[tuple[GroupResult, GroupModel]] = []
+    if on_total:
+        on_total(sum(len(ts.codes) for ts in sets.values()))
     for grp in sorted(sets):
-        if progress:
-            progress(grp)
         res, model = _train_group(project, sets[grp], settings, force, cross_validate)
+        if progress:
+            progress(len(sets[grp].codes))
         summary.groups.append(res)
         if model is not None:
             fitted.append((res, model))
