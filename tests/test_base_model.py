@@ -108,3 +108,20 @@ def test_the_projects_own_model_takes_over_a_code_once_it_does_better(note_proje
         "INSERT INTO models(grp, version, data_hash, trained_at, n_segments, metrics, blob, spec) "
         "VALUES ('tema', 'm1', 'x', '2026-01-01', 10, ?, x'', '{}')", (json.dumps(metrics),))
     assert handed_over(note_project, model, codes) == {"personalomsattning"}
+
+
+def test_a_document_read_from_its_segments_scores_as_the_joined_text() -> None:
+    """Counting terms once per segment and summing them per document (plus the bigrams across
+    segment edges) gives the probabilities of the joined text, and the document's score is the
+    larger of the whole and its best line."""
+    from qualcode.suggest.base_model import BaseModel, read_unit
+    m = BaseModel.load()
+    lemmas = ["chef ha ansvar för 30 medarbetare", "", "vi ha ärendedragning varje vecka", "lön vara låg", "lokal trång"]
+    raws = ["Chefen har ansvar för 30 medarbetare", "", "Vi har ärendedragning varje vecka", "Lönen är låg",
+            "Lokalen är trång"]
+    units = [0, 0, 0, 1, 1]
+    z_unit, z_seg = m.unit_logits(lemmas, raws, units)
+    whole = m.logits([" ".join(lemmas[:3]), " ".join(lemmas[3:])], [" ".join(raws[:3]), " ".join(raws[3:])])
+    assert np.allclose(z_seg, m.logits(lemmas, raws), atol=1e-5)
+    assert np.allclose(z_unit, read_unit(whole, z_seg, units), atol=1e-5)
+    assert (z_unit >= whole - 1e-6).all()

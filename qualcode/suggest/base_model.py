@@ -53,11 +53,18 @@ class BaseModel:
         the model alone at 0.5–0.8 was right about a third of the time); and one only a weak
         rule (a hint) touched, less often still: the weak patterns fire mostly where the label
         is absent."""
+        return float(self.fused_matrix(np.array([[p]]), np.array([[rule_score]]))[0, 0])
+
+    def fused_matrix(self, p: np.ndarray, rule_scores: np.ndarray) -> np.ndarray:
+        """``fused`` for arrays of probabilities and the rules' scores (0 where none)."""
         if self.fusion is None:
             return p
-        z = float(np.log(max(p, 1e-9) / max(1.0 - p, 1e-9)))
-        v = float(np.dot(self.fusion[:-1], fusion_features(z, rule_score)) + self.fusion[-1])
-        return float(1.0 / (1.0 + np.exp(-v)))
+        pc = np.clip(p, 1e-9, 1 - 1e-9)
+        found = rule_scores > 0.0
+        r = np.clip(rule_scores, 1e-3, 1 - 1e-3)
+        w = self.fusion
+        v = w[0] * np.log(pc / (1 - pc)) + w[1] * found + w[2] * np.where(found, np.log(r / (1 - r)), 0.0) + w[3]
+        return 1.0 / (1.0 + np.exp(-v))
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "BaseModel":
@@ -79,7 +86,7 @@ class BaseModel:
         """texts × labels decision values before calibration, from the TF-IDF that
         ``model.features`` computes exactly as scikit-learn does (the model was fitted on it)."""
         words, chars = self._tfidf
-        return self._decide(words.transform(lemma_texts), chars.transform(raw_texts))
+        return self._decide(words.counts(lemma_texts), chars.counts(raw_texts))
 
     def probabilities(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> np.ndarray:
         """texts × labels calibrated probabilities, each text read alone."""
@@ -97,10 +104,9 @@ class BaseModel:
         n_units = (max(units) + 1) if len(units) else 0
         join = csr_matrix((np.ones(len(units), dtype=np.float32), (np.asarray(units), np.arange(len(units)))),
                           shape=(n_units, len(units)))
+        # products of CSR matrices hold no duplicates; their column order does not matter here
         unit_words = (join @ seg_words + words.count_terms(_boundary_bigrams(lemma_texts, units, n_units))).tocsr()
-        unit_words.sum_duplicates()
         unit_chars = (join @ seg_chars).tocsr()
-        unit_chars.sum_duplicates()
         z_seg = self._decide(seg_words.copy(), seg_chars.copy())
         return read_unit(self._decide(unit_words, unit_chars), z_seg, units), z_seg
 
@@ -111,6 +117,7 @@ class BaseModel:
         return self._squash(z_unit), self._squash(z_seg)
 
     def _decide(self, word_counts: Any, char_counts: Any) -> np.ndarray:
+        """Decision values from term counts (weighed here, in place)."""
         from scipy.sparse import hstack
         words, chars = self._tfidf
         x = hstack([words.weigh(word_counts), chars.weigh(char_counts)], format="csr")

@@ -13,6 +13,8 @@ import json
 from functools import lru_cache
 from typing import Any, Sequence
 
+import numpy as np
+
 from qualcode.codebook import AREA_GROUP
 from qualcode.nlp.tokens import TokenStream, load_types
 from qualcode.store.suggestions import replace_suggestions
@@ -49,6 +51,7 @@ class BaseModelSource:
             return 0
         self.model = model
         self.codes = _label_codes(ctx)
+        self.label_codes = [self.codes.get(lab) for lab in model.labels]  # code id per model column, or None
         if base_model.codebook_fingerprint(ctx.codebook) != model.codebook:
             ctx.summary.say(f"the base model {model.version} was trained under other area and theme codes; "
                             "skipped (the rules and your own learned model still suggest)")
@@ -61,6 +64,7 @@ class BaseModelSource:
                                        sorted(self.taken), ctx.codebook.version])
         from qualcode.suggest.rules import RuleSet
         self.vetoes = RuleSet(ctx.codebook, list(self.codes.values()), {}, exclusions_only=True)
+        self.excluding = {r.code for r in self.vetoes.rules}  # codes that have exclusion patterns at all
         stored = (ctx.state or {}).get(STATE[0], {}).get(STATE[1])
         everything = not ctx.incremental or stored != self.fingerprint
         sql = ("SELECT DISTINCT doc, field FROM segments WHERE retired = 0 AND field IN (SELECT value FROM json_each(?))")
@@ -118,28 +122,35 @@ class BaseModelSource:
         probs, each = self.model.unit_probabilities(words, [r[4] for r in rows],
                                                     [unit_index[(r[1], r[2])] for r in rows])
         at = {r[0]: k for k, r in enumerate(rows)}
-        agree: dict[int, dict[str, float]] = {}  # per unit, the rules' best score per code (this run's rows)
+        column = {code: j for j, code in enumerate(self.label_codes)}
+        rules = np.zeros_like(probs)  # per unit and label, the rules' best score (this run's rows)
         for seg, code, score in ctx.conn.execute(
                 "SELECT segment, code, MAX(score) FROM suggestions WHERE source LIKE 'rule:%' "
                 "AND segment IN (SELECT value FROM json_each(?)) GROUP BY segment, code",
                 (json.dumps([r[0] for r in rows]),)):
-            d = agree.setdefault(unit_index[(rows[at[seg]][1], rows[at[seg]][2])], {})
-            d[code] = max(d.get(code, 0.0), float(score or 0.0))
+            if code in column:
+                r = rows[at[seg]]
+                u, j = unit_index[(r[1], r[2])], column[code]
+                rules[u, j] = max(rules[u, j], float(score or 0.0))
+        fused = self._fused(ctx, [segs[0][2] for segs in units_segs], probs, rules)
         vetoed: dict[int, set[str]] = {}
         out = []
+        start = 0
         for i, segs in enumerate(units_segs):
-            for j, p in self._fired(ctx, segs[0][2], probs[i], agree.get(i, {})):
-                seg = max(segs, key=lambda r: each[at[r[0]], j])  # the sentence that carries the label
-                code = self.codes[self.model.labels[j]]
+            labels = np.nonzero(fused[i] >= MIN_SCORE)[0]
+            carrier = start + each[start:start + len(segs)].argmax(axis=0)  # the sentence that carries each label
+            start += len(segs)
+            for j in labels:
+                seg, code, p = rows[carrier[j]], self.label_codes[j], float(fused[i, j])
                 if ctx.wanted_codes is not None and code not in ctx.wanted_codes:
                     continue
                 stream = streams.get(seg[0])
-                if stream is not None:
+                if stream is not None and code in self.excluding:
                     if seg[0] not in vetoed:
                         vetoed[seg[0]] = self.vetoes.vetoed_codes(stream, seg[4])
                     if code in vetoed[seg[0]]:
                         continue  # the codebook's exclusions (an observer student, a room change) hold for the model too
-                out.append((seg[0], code, source, round(float(p), 4), seg[3], seg[3] + len(seg[4]), 0,
+                out.append((seg[0], code, source, round(p, 4), seg[3], seg[3] + len(seg[4]), 0,
                             f"basmodell {self.model.version}, p={p:.2f}", None, ctx.version, ctx.stamp))
         ids = [r[0] for r in rows]
         code_filter = json.dumps(sorted(ctx.wanted_codes)) if ctx.wanted_codes is not None else None
@@ -147,20 +158,17 @@ class BaseModelSource:
             replace_suggestions(ctx.conn, ids, out, "source LIKE 'base:%'", code_filter, ctx.version)
         ctx.summary.count_rows(self.name, out)
 
-    def _fired(self, ctx: RunContext, fld: str, probs: Any, rules: dict[str, float]) -> list[tuple[int, float]]:
-        """(label index, probability) of the labels a unit of this field gets: the model's
-        probability fused with the rules' best score for the code there, stored from MIN_SCORE,
-        only codes of the field's own groups, none a project model has taken over."""
-        allowed = set(ctx.groups.get(fld, ()))  # a field bound to one group gets only its codes
-        out = []
-        for j, p in enumerate(probs):
-            code = self.codes.get(self.model.labels[j])
-            if p < MIN_SCORE / 4 or code is None or self.group_of[code] not in allowed or code in self.taken:
-                continue
-            fused = self.model.fused(float(p), rules.get(code, 0.0))
-            if fused >= MIN_SCORE:
-                out.append((j, fused))
-        return out
+    def _fused(self, ctx: RunContext, fields: list[str], probs: Any, rules: Any) -> Any:
+        """Units × labels: the model's probability fused with the rules' best score for the code
+        there, and -1 where the label may not be given: codes outside the field's own groups,
+        codes a project model has taken over, and a probability too low to matter."""
+        allowed: dict[str, Any] = {}
+        for fld in set(fields):
+            groups = set(ctx.groups.get(fld, ()))  # a field bound to one group gets only its codes
+            allowed[fld] = np.array([code is not None and self.group_of[code] in groups and code not in self.taken
+                                     for code in self.label_codes])
+        mask = np.array([allowed[f] for f in fields]).reshape(probs.shape) & (probs >= MIN_SCORE / 4)
+        return np.where(mask, self.model.fused_matrix(probs, rules), -1.0)
 
 
 def handed_over(project: Any, model: base_model.BaseModel, codes: dict[str, str]) -> set[str]:
