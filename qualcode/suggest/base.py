@@ -79,6 +79,8 @@ class RunContext:
     model: str | None                      # --model: the spaCy pipeline asked for
     progress: Callable[[int], None] | None = None
     tokenized: list[int] = field(default_factory=list)  # segments this run tokenized for the first time
+    lemma_texts: dict[int, str] = field(default_factory=dict)  # segment -> its lemma words, from the tokenizing source
+    lemma_fields: set[str] = field(default_factory=set)  # fields whose lemma words a later source reads
 
     @property
     def conn(self) -> Any:

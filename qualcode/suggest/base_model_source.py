@@ -58,6 +58,7 @@ class BaseModelSource:
             self.drop = True  # its earlier rows no longer mean what they said
             return 0
         fields = sorted(f for f, groups in ctx.groups.items() if set(groups) & {AREA_GROUP, "tema"})
+        ctx.lemma_fields.update(fields)  # the rules' pass hands over what it reads of these
         self.taken = handed_over(ctx.project, model, self.codes)
         self.group_of = {c.id: c.group for c in ctx.codebook.codes}
         self.fingerprint = json.dumps([model.version, model.codebook, fields, sorted(self.codes.items()),
@@ -116,8 +117,9 @@ class BaseModelSource:
             if k == len(units_segs):
                 units_segs.append([])
             units_segs[k].append(r)
-        streams = {r[0]: TokenStream.decode(r[5]) for r in rows if r[5] is not None}
-        words = [" ".join(stream_words(streams[r[0]])) if r[0] in streams else r[4].lower() for r in rows]
+        known = ctx.lemma_texts  # what the rules' pass read of the segments it tokenized this run
+        words = [known[r[0]] if r[0] in known else " ".join(stream_words(TokenStream.decode(r[5])))
+                 if r[5] is not None else r[4].lower() for r in rows]
         # one prediction per unit (as trained), and per segment, to put a label on its sentence
         probs, each = self.model.unit_probabilities(words, [r[4] for r in rows],
                                                     [unit_index[(r[1], r[2])] for r in rows])
@@ -144,10 +146,9 @@ class BaseModelSource:
                 seg, code, p = rows[carrier[j]], self.label_codes[j], float(fused[i, j])
                 if ctx.wanted_codes is not None and code not in ctx.wanted_codes:
                     continue
-                stream = streams.get(seg[0])
-                if stream is not None and code in self.excluding:
+                if seg[5] is not None and code in self.excluding:
                     if seg[0] not in vetoed:
-                        vetoed[seg[0]] = self.vetoes.vetoed_codes(stream, seg[4])
+                        vetoed[seg[0]] = self.vetoes.vetoed_codes(TokenStream.decode(seg[5]), seg[4])
                     if code in vetoed[seg[0]]:
                         continue  # the codebook's exclusions (an observer student, a room change) hold for the model too
                 out.append((seg[0], code, source, round(p, 4), seg[3], seg[3] + len(seg[4]), 0,

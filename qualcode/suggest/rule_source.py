@@ -18,6 +18,7 @@ from qualcode.nlp.tokens import load_types, type_rows
 from qualcode.store.suggestions import replace_suggestions
 from qualcode.suggest.base import RunContext
 from qualcode.suggest.freshness import has_work, plan_fields, save_rule_state
+from qualcode.suggest.model.features import stream_words
 from qualcode.suggest.rules import RuleSet
 from qualcode.suggest.settings import lemmatizer_setting, model_setting, rule_scores
 
@@ -89,8 +90,9 @@ class RuleSource:
         conn = ctx.conn
         code_filter = json.dumps(store_filter) if store_filter is not None else None
         batches = [rows[i:i + ctx.batch_size] for i in range(0, len(rows), ctx.batch_size)]
-        context = (by_field, pipe, self.choice.identity, ctx.version, ctx.stamp)
-        for ids, fresh, out, types in _run_batches(batches, context, ctx.jobs if pipe is not None else 1):
+        context = (by_field, pipe, self.choice.identity, ctx.version, ctx.stamp, frozenset(ctx.lemma_fields))
+        for ids, fresh, out, types, lemmas in _run_batches(batches, context, ctx.jobs if pipe is not None else 1):
+            ctx.lemma_texts.update(lemmas)
             with ctx.project.transaction():
                 if types:  # before the streams that use them
                     conn.executemany("INSERT OR IGNORE INTO token_types(id, form, lemma, parts) VALUES (?,?,?,?)",
@@ -106,12 +108,13 @@ class RuleSource:
             ctx.tick(len(ids))
 
 
-# what forked workers inherit: (rule set per field, pipeline, pipeline identity, codebook version, stamp)
-_CONTEXT: tuple[dict[str, RuleSet], Pipeline | None, str, str, str] | None = None
+# what forked workers inherit: (rule set per field, pipeline, pipeline identity, codebook version, stamp,
+# the fields whose lemma words a later source reads)
+_CONTEXT: tuple[dict[str, RuleSet], Pipeline | None, str, str, str, frozenset[str]] | None = None
 
 
 def _run_batches(batches: list[list[tuple]], context: tuple,
-                 jobs: int) -> Iterator[tuple[list[int], list, list, list]]:
+                 jobs: int) -> Iterator[tuple[list[int], list, list, list, list]]:
     """What ``_work_batch`` returns, per batch, in order."""
     global _CONTEXT
     _CONTEXT = context
@@ -135,16 +138,17 @@ _BLOBS: dict[str, bytes] = {}                   # text -> its encoded token stre
 _HITS: dict[tuple[str, str], list[tuple]] = {}  # (field, text) -> its hits as row middles, this run
 
 
-def _work_batch(batch: list[tuple]) -> tuple[list[int], list, list, list]:
+def _work_batch(batch: list[tuple]) -> tuple[list[int], list, list, list, list]:
     """Tokenize what has no cached stream, then apply the rules; pure computation, no SQL.
 
-    Returns (segment ids, fresh token rows, suggestion rows, token types to store). Identical
+    Returns (segment ids, fresh token rows, suggestion rows, token types to store, (segment,
+    lemma text) of the segments tokenized here, for the base model). Identical
     texts are common (survey cells such as "Nej" or "Vet ej", repeated note lines), and a
     text's tokens and hits in a field depend on nothing else, so each distinct text is
     tokenized, encoded and matched once per run (``_BLOBS``, ``_HITS``).
     """
     assert _CONTEXT is not None
-    by_field, pipe, identity, version, stamp = _CONTEXT
+    by_field, pipe, identity, version, stamp, lemma_fields = _CONTEXT
     streams: dict[str, TokenStream] = {}
     fresh: list[tuple[int, str, bytes]] = []
     types: list[tuple] = []
@@ -177,7 +181,15 @@ def _work_batch(batch: list[tuple]) -> tuple[list[int], list, list, list]:
                 _HITS[(fld, text)] = hits
         for code, source, score, a, b, neg, reason in hits:
             out.append((seg, code, source, score, start + a, start + b, neg, reason, None, version, stamp))
-    return [r[0] for r in batch], fresh, out, types
+    # what the base model reads of each segment tokenized here, while its stream is at hand
+    lemma_of: dict[str, str] = {}
+    lemmas = []
+    for r in todo:
+        if r[1] in lemma_fields and r[3] in streams:
+            if r[3] not in lemma_of:
+                lemma_of[r[3]] = " ".join(stream_words(streams[r[3]]))
+            lemmas.append((r[0], lemma_of[r[3]]))
+    return [r[0] for r in batch], fresh, out, types, lemmas
 
 
 _STORED: set[int] = set()  # token type ids the project holds (or this run has sent to it)
