@@ -56,4 +56,4 @@ def test_new_project_status_says_what_to_do_next(project: Project, cli) -> None:
     assert "qualcode import" in json.loads(r.output)["next"]
     build(project)
     r = cli("status")
-    assert "koder vars regler ändrats" not in r.output
+    assert "koder vars regler eller uppmätta poäng ändrats" not in r.output

@@ -58,6 +58,6 @@ def test_readme_session_runs_from_her_own_folder(tmp_path: Path) -> None:
         assert r.returncode == 0, f"{command}\n{r.stdout[-1500:]}\n{r.stderr[-1500:]}"
         assert "Traceback" not in r.stderr, command
         if argv[1] == "status":
-            assert "koder vars regler ändrats" not in r.stdout and "qualcode suggest" in r.stdout
+            assert "koder vars regler eller uppmätta poäng ändrats" not in r.stdout and "qualcode suggest" in r.stdout
     assert (folder / "studie.db").is_file() and (folder / "langst.xlsx").is_file()
     assert not (ROOT / "studie.db").exists()

@@ -511,6 +511,6 @@ def test_status_says_what_the_next_suggest_would_redo(cli, project_path, tmp_pat
     _edit(own_book, "  - id: ovrigt\n", "  - id: ovrigt\n    patterns:\n      - lemma: kaffe\n")
     edited = todo()
     assert edited["codebook_edited"] and edited["codes"] == {"notes": ["ovrigt"]}
-    assert "koder vars regler ändrats" in cli("status").stdout
+    assert "koder vars regler eller uppmätta poäng ändrats" in cli("status").stdout
     assert cli("suggest").exit_code == 0
     assert "suggest har inget att göra om" in cli("status").stdout

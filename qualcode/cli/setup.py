@@ -63,7 +63,9 @@ def status(state: State, fmt: str, output: str | None) -> None:
     # a field never suggested has only new segments: listing its codes as "changed" misleads
     suggested = {r[0] for r in state.project.conn.execute("SELECT DISTINCT field FROM suggest_state")}
     rows = [["nya segment (alla koder)", todo["new_segments"]]]
-    rows += [[f"{fld}: koder vars regler ändrats", ", ".join(codes[:6]) + (f" … ({len(codes)})" if len(codes) > 6 else "")]
+    # a pattern's score follows the reviewers' verdicts once ten of its suggestions are judged, so
+    # reviewing alone makes stored scores outdated: suggest rescores them
+    rows += [[f"{fld}: koder vars regler eller uppmätta poäng ändrats", ", ".join(codes[:6]) + (f" … ({len(codes)})" if len(codes) > 6 else "")]
              for fld, codes in todo["codes"].items() if fld in suggested]
     rows += [[f"{fld}: valfält att läsa om", "kodgruppen eller cellerna har ändrats"] for fld in todo["choice_fields"]]
     if todo["models"]:
