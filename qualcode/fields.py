@@ -45,10 +45,7 @@ def check_codes(codebook: Codebook, codes: Iterable[str] | None) -> set[str] | N
     """The codes a run is narrowed to, each checked against the codebook (None: all)."""
     if codes is None:
         return None
-    wanted = {c.strip() for c in codes if c.strip()}
-    for c in wanted:
-        codebook.get(c)
-    return wanted
+    return {codebook.resolve(c.strip()).id for c in codes if c.strip()}  # id or label, as a person types it
 
 
 def check_docs(conn: Any, docs: Iterable[str] | None) -> list[str] | None:

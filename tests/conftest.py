@@ -19,6 +19,16 @@ CODEBOOK = ROOT / "codebooks" / "handlingsplan.yaml"
 CORPUS = ROOT / "corpora" / "handlingsplan-2016-2018"
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_run():
+    """Every test starts in the default language: a CLI call with --lang sets it for the process."""
+    import os
+    from qualcode.i18n import set_language
+    set_language(os.environ.get("QUALCODE_LANG") or "sv")
+    yield
+    set_language(os.environ.get("QUALCODE_LANG") or "sv")
+
+
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"

@@ -3,6 +3,8 @@ filter options. It imports nothing from the command modules, so they can all imp
 
 from __future__ import annotations
 
+import functools
+
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -89,11 +91,18 @@ def output_options(formats: Iterable[str] = TEXT_FORMATS + FILE_FORMATS, default
     formats = tuple(formats)
 
     def decorate(f: Callable) -> Callable:
-        f = click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
-                         help="Write to this file instead of the terminal.")(f)
-        f = click.option("-f", "--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
-                         help="Output format.")(f)
-        return f
+        @functools.wraps(f)
+        def chosen(*args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("fmt") is None:  # no -f: the file's extension says it (x.csv is CSV), else the default
+                suffix = Path(kwargs.get("output") or "").suffix.lower().lstrip(".")
+                kwargs["fmt"] = suffix if suffix in formats else default
+            return f(*args, **kwargs)
+        chosen = click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
+                              help="Write to this file instead of the terminal.")(chosen)
+        chosen = click.option("-f", "--format", "fmt", type=click.Choice(formats), default=None,
+                              show_default=f"{default}, or the extension of -o",
+                              help="Output format.")(chosen)
+        return chosen
     return decorate
 
 

@@ -203,6 +203,7 @@ def quotes_cmd(state: State, code: str, by: tuple[str, ...], limit: int | None, 
                fmt: str, output: str | None, csv_style: str | None = None) -> None:
     """The segments coded with CODE and their documents' attributes, for citing."""
     p = state.project
+    code = p.codebook.resolve(code).id
     found = T.quotes(p, code, by=by, limit=limit, fields=fields or None, where=parse_where(where), coder=coder,
                      include_suggestions=include_suggestions)
     emit(fmt, output, data={"code": code, "quotes": found}, tables=[T.quotes_table(p.codebook.get(code), found, lang)], csv_style=csv_style or lang)

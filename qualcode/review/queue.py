@@ -105,12 +105,12 @@ class Item:
         return base
 
 
-_ITEM_COLUMNS = """s.segment, s.code, MAX(s.score) AS score, group_concat(s.source, '|') AS sources,
+_ITEM_COLUMNS = """s.segment, s.code, MAX(s.score) AS score, group_concat(s.source, char(31)) AS sources,
                    g.doc, g.field, g.position, c.position AS code_position, g.text"""
 
 
 def _items(rows: Iterable[sqlite3.Row]) -> list[Item]:
-    return [Item(r["segment"], r["code"], r["score"], sorted(set(r["sources"].split("|"))), r["doc"], r["field"],
+    return [Item(r["segment"], r["code"], r["score"], sorted(set(r["sources"].split("\x1f"))), r["doc"], r["field"],
                  r["position"], r["code_position"], r["text"]) for r in rows]
 
 

@@ -57,7 +57,7 @@ def list_suggestions(project: Any, doc: str | None = None, code: str | None = No
                      source: str | None = None, pending: bool = False) -> list[dict[str, Any]]:
     """Suggestions of live segments in document order, as the export's records."""
     if code is not None:
-        project.codebook.get(code)
+        code = project.codebook.resolve(code).id  # id or label, as a person types it
     sql = ("SELECT g.doc, g.field, s.segment, s.start, s.end, g.text, g.start AS seg_start, s.code, c.number, "
            "c.grp AS \"group\", "
            "s.score, s.source, s.negated, s.reason, s.candidates FROM suggestions s "

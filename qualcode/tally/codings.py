@@ -242,7 +242,7 @@ def table_codes(project: Project, src: Source, groups: Sequence[str] | None, cod
     scope (so a survey's table does not list the interview themes as rows of zeros)."""
     cb = project.codebook
     if code:
-        return [cb.get(c) for c in code]
+        return [cb.resolve(c) for c in code]  # id or label, as a person types it
     if groups:
         for g in groups:
             if g not in cb.groups:

@@ -22,7 +22,7 @@ CHUNK = 500   # documents per attribute lookup, under SQLite's bound-variable li
 def quotes(project: Project, code: str, *, by: Sequence[str] = (), limit: int | None = None,
            fields: Sequence[str] | None = None, where: dict[str, str] | None = None, coder: str | None = None,
            include_suggestions: bool = False) -> list[dict[str, Any]]:
-    project.codebook.get(code)
+    code = project.codebook.resolve(code).id  # id or label, as a person types it
     by = list(by)
     check_attributes(project, [*by, *(where or {})])
     project.check_where(where)
