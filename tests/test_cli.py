@@ -29,3 +29,14 @@ def test_help_lists_commands_in_workflow_order():
     listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
     assert listed == [c for c in WORKFLOW if c in main.commands]
     assert listed[:4] == ["init", "status", "codebook", "import"] and listed[-1] == "demo"
+
+
+def test_the_output_files_extension_chooses_the_format_when_no_format_is_given(project, cli, tmp_path) -> None:
+    from tests.test_tally import build
+    build(project)
+    out = tmp_path / "segments.csv"
+    assert cli("export", "segments", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0].startswith("segment,doc,field")
+    out = tmp_path / "segments.txt"     # an extension that is no format: the command's default (JSON Lines)
+    assert cli("export", "segments", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("{")

@@ -57,3 +57,19 @@ def test_new_project_status_says_what_to_do_next(project: Project, cli) -> None:
     build(project)
     r = cli("status")
     assert "koder vars regler eller uppmätta poäng ändrats" not in r.output
+
+
+@pytest.mark.parametrize("args", [
+    ("tally", "presence", "--code", "LÖN"),
+    ("tally", "mentions", "--code", "Lön"),
+    ("quotes", "--code", "Lön"),
+    ("suggestions", "list", "--code", "lon"),
+    ("review", "export", "--code", "Lön", "--coder", "anna", "-o", "sheet.csv"),
+])
+def test_every_command_that_names_a_code_takes_its_label(project: Project, cli, args, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    build(project)
+    r = cli(*args)
+    assert r.exit_code == 0, r.output
+    assert "unknown code" not in r.output
