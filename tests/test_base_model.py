@@ -125,3 +125,25 @@ def test_a_document_read_from_its_segments_scores_as_the_joined_text() -> None:
     assert np.allclose(z_seg, m.logits(lemmas, raws), atol=1e-5)
     assert np.allclose(z_unit, read_unit(whole, z_seg, units), atol=1e-5)
     assert (z_unit >= whole - 1e-6).all()
+
+
+def test_a_topic_the_note_says_was_not_discussed_is_not_coded_by_rules_or_model(tmp_path: Path) -> None:
+    """"lön: ej diskuterat" says the group did not talk about pay: neither the rules nor the base
+    model code it, while a negated statement about pay ("is not competitive") is still pay."""
+    from qualcode import Project
+    from qualcode.suggest.listing import list_suggestions
+    from qualcode.suggest.run import suggest
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    texts = {"a": "- lön: ej diskuterat\n- lokaler trånga, tre på ett rum", "b": "Lönen är inte konkurrenskraftig.",
+             "c": "Lokalerna togs inte upp den här gången."}
+    for doc, text in texts.items():
+        (notes / f"{doc}.md").write_text(f"---\nid: {doc}\n---\n\n{text}\n", encoding="utf-8")
+    p = Project.init(tmp_path / "p.db", Path(__file__).resolve().parent.parent / "codebooks" / "handlingsplan.yaml")
+    p.import_notes(notes)
+    suggest(p)
+    got = {(s["doc"], s["code"]) for s in list_suggestions(p, min_score=0.5)}
+    p.close()
+    assert ("a", "lon") not in got and ("a", "lokaler") in got
+    assert ("b", "lon") in got
+    assert not {code for doc, code in got if doc == "c"} & {"lokaler", "lampliga_lokaler"}

@@ -21,6 +21,7 @@ from qualcode.store.suggestions import replace_suggestions
 from qualcode.suggest import base_model
 from qualcode.suggest.base import RunContext
 from qualcode.suggest.model.features import stream_words
+from qualcode.suggest.negation import undiscussed_flags
 
 STATE = ("__base__", "")
 MIN_SCORE = 0.3   # rows below this are not stored (below 0.5 they are hints)
@@ -136,6 +137,7 @@ class BaseModelSource:
                 rules[u, j] = max(rules[u, j], float(score or 0.0))
         fused = self._fused(ctx, [segs[0][2] for segs in units_segs], probs, rules)
         vetoed: dict[int, set[str]] = {}
+        quiet: dict[int, bool] = {}
         out = []
         start = 0
         for i, segs in enumerate(units_segs):
@@ -146,6 +148,8 @@ class BaseModelSource:
                 seg, code, p = rows[carrier[j]], self.label_codes[j], float(fused[i, j])
                 if ctx.wanted_codes is not None and code not in ctx.wanted_codes:
                     continue
+                if rules[i, j] == 0.0 and seg[5] is not None and self._undiscussed(seg, quiet):
+                    continue  # "lön: ej diskuterat": the note says the topic was not talked about
                 if seg[5] is not None and code in self.excluding:
                     if seg[0] not in vetoed:
                         vetoed[seg[0]] = self.vetoes.vetoed_codes(TokenStream.decode(seg[5]), seg[4])
@@ -158,6 +162,13 @@ class BaseModelSource:
         with ctx.project.transaction():
             replace_suggestions(ctx.conn, ids, out, "source LIKE 'base:%'", code_filter, ctx.version)
         ctx.summary.count_rows(self.name, out)
+
+    @staticmethod
+    def _undiscussed(seg: Any, memo: dict[int, bool]) -> bool:
+        """Whether a segment says a topic was not discussed (remembered per segment)."""
+        if seg[0] not in memo:
+            memo[seg[0]] = any(undiscussed_flags(TokenStream.decode(seg[5]).folded_forms))
+        return memo[seg[0]]
 
     def _fused(self, ctx: RunContext, fields: list[str], probs: Any, rules: Any) -> Any:
         """Units × labels: the model's probability fused with the rules' best score for the code

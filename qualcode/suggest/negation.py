@@ -4,6 +4,10 @@ Talking about a lack is talking about the area (the manual's "topic, not achieve
 negated match is still suggested; the flag only tells the reviewer. Swedish puts "inte" after
 the finite verb ("lönen är inte ..."), so after such a verb the negation also covers the
 clause before it.
+
+One negation is different: a note that a topic was *not discussed* ("lön: ej diskuterat",
+"lokalerna togs inte upp") says the group did not talk about it, so there is no topic to code.
+``undiscussed_flags`` marks the clauses that say so; the rules drop matches in them.
 """
 
 from __future__ import annotations
@@ -39,6 +43,35 @@ def negation_flags(forms: list[str]) -> list[bool]:
         _scope(forms, start, i, flags)
         start = i + 1
         negated_seen = False
+    return flags
+
+
+_TALK = tuple(fold(w) for w in "diskuter berör nämn prata lyft".split())   # stems: diskuterades, berört ...
+_NOT = frozenset(fold(w) for w in "inte ej icke aldrig inget ingen inga".split())
+_RAISED = frozenset(fold(w) for w in "tog togs tagits tagit kom kommit".split())  # ... upp
+
+
+def undiscussed_flags(forms: list[str]) -> list[bool]:
+    """Tokens in a clause that says its topic was not discussed: a verb of talking with a
+    negation at most two words from it ("ej diskuterat", "togs inte upp", "har inte
+    diskuterats", "ingen lyfte"), with ':' and ';' not ending the clause, since terse notes
+    write "lön: ej diskuterat"; a negation further off ("nämns som skäl till att man inte
+    hinner") is about something else."""
+    n = len(forms)
+    flags = [False] * n
+    start = 0
+    for i in range(n + 1):
+        f = forms[i] if i < n else "."
+        if i < n and (f.isalnum() or any(ch.isalnum() for ch in f) or f in (":", ";")) \
+                and f not in _BOUNDARY_WORDS:
+            continue
+        clause = forms[start:i]
+        nots = [j for j, w in enumerate(clause) if w in _NOT]
+        talks = [j for j, w in enumerate(clause) if w.startswith(_TALK) or (w in _RAISED and "upp" in clause[j + 1:j + 3])]
+        if any(abs(a - b) <= 2 for a in nots for b in talks):  # the negation is the talking verb's
+            for j in range(start, i):
+                flags[j] = True
+        start = i + 1
     return flags
 
 

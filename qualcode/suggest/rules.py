@@ -46,7 +46,7 @@ from qualcode.matcher_check import plain_token_pattern
 from qualcode.safe_regex import compile_user_regex
 from qualcode.suggest.settings import pattern_score
 from qualcode.suggest.rule_records import word_variants, Rule, Match, Hit, Explanation, WORD_RE, ANCHOR_ATTRS
-from qualcode.suggest.negation import NEG_ANY, negation_flags
+from qualcode.suggest.negation import NEG_ANY, negation_flags, undiscussed_flags
 from qualcode.suggest.regex_prefilter import RegexFilter
 
 # ----------------------------------------------------------------------------- fingerprints
@@ -308,6 +308,7 @@ class RuleSet:
     def _settle(self, found: list[Match], entries: list[tuple], stream: TokenStream, keep_all: bool) -> list[Match]:
         """Segment-level conditions (near / unless), negation flags and exclusion vetoes."""
         neg = negation_flags(stream.folded_forms) if any(map(_NEGATION, entries)) else None
+        quiet = undiscussed_flags(stream.folded_forms) if neg is not None and any(neg) else None
         vetoes: dict[str, list[tuple[int, int, str]]] = {}
         out: list[Match] = []
         cond: frozenset[str] | None = None  # the near / unless words in the segment
@@ -325,6 +326,11 @@ class RuleSet:
                     if keep_all:
                         out.append(m)
                     continue
+            if quiet and not rule.exclude and any(quiet[m.tok_start:m.tok_end]):
+                m.blocked = "the note says it was not discussed"
+                if keep_all:
+                    out.append(m)
+                continue
             if neg:
                 m.negated = any(neg[m.tok_start:m.tok_end])
             if rule.exclude:
