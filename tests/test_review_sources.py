@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from qualcode import Project
 from qualcode.cli import main
 from qualcode.review.queue import pending
+from qualcode.suggest.model.predict import fused_scores
 
 from .conftest import CODEBOOK
 
@@ -27,6 +28,8 @@ def test_a_regex_source_with_alternatives_is_shown_whole(tmp_path: Path) -> None
                            "created_at) VALUES (?, 'lon', ?, ?, 0, ?, '2026-01-01')", (seg, source, score, p.codebook.version))
     (item,) = pending(p, "anna")
     assert item.sources == ["rule:lemma=lön", "rule:regex=\\b(?:lön|löner)\\b"]
+    (fused,) = fused_scores(p)
+    assert fused.sources == item.sources
     p.close()
     sheet = tmp_path / "s.csv"
     r = CliRunner().invoke(main, ["--project", str(db), "--lang", "en", "review", "export", "--coder", "anna",

@@ -6,7 +6,6 @@ import click
 
 from qualcode.cli.options import (
     State,
-    code_ids,
     SubGroup,
     Table,
     emit,
@@ -50,10 +49,7 @@ def coder_option(required: bool = True):
 def _filter(state: State, codes, group, doc, field_, where) -> Filter:
     from qualcode.suggest.model.storage import check_models
     check_models(state.project)  # a project file with a pickled model is refused before anything runs
-    filt = Filter.make(codes=code_ids(state.project, codes) or (), group=group, doc=doc, field=field_,
-                       where=parse_where(where))
-    filt.check(state.project)
-    return filt
+    return Filter.make(codes=codes, group=group, doc=doc, field=field_, where=parse_where(where)).check(state.project)
 
 
 @click.group(cls=SubGroup, invoke_without_command=True)

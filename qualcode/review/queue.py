@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
 from qualcode.errors import QualcodeError
@@ -44,11 +44,11 @@ class Filter:
              field: str | None = None, where: Mapping[str, str] | None = None) -> "Filter":
         return cls(tuple(codes), group, doc, field, tuple(sorted((where or {}).items())))
 
-    def check(self, project: Any) -> None:
-        """Refuse filters that can only be typos, rather than silently showing nothing."""
+    def check(self, project: Any) -> "Filter":
+        """Refuse filters that can only be typos, rather than silently showing nothing; returns
+        the filter with its codes as ids (a person may name a code by its label, "Lön")."""
         cb = project.codebook
-        for c in self.codes:
-            cb.get(c)
+        checked = replace(self, codes=tuple(cb.resolve(c).id for c in self.codes))
         if self.group and self.group not in cb.groups:
             raise QualcodeError(f"unknown code group {self.group!r} (known: {', '.join(cb.groups)})")
         if self.field and self.field not in project.fields():
@@ -56,6 +56,7 @@ class Filter:
         if self.doc:
             project.check_documents([self.doc])
         project.check_where(dict(self.where))
+        return checked
 
     def sql(self, seg: str = "g", code: str = "s.code") -> tuple[str, list[Any]]:
         """An SQL condition over a segments alias and a code column."""

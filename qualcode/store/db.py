@@ -244,6 +244,16 @@ MIGRATIONS: list[str] = [
         made_at TEXT NOT NULL, memo TEXT, origin TEXT NOT NULL DEFAULT 'manual');
     CREATE INDEX span_codings_key ON span_codings(doc, field, code, coder, start, end, id);
     """,
+    # the fused view's sources joined by the unit separator: a regex source holds '|' itself
+    """
+    DROP VIEW fused_suggestions;
+    CREATE VIEW fused_suggestions AS
+        SELECT segment, code, MAX(score) AS score,
+               MAX(CASE WHEN source NOT LIKE 'model:%' THEN score END) AS rule_score,
+               MAX(CASE WHEN source LIKE 'model:%' THEN score END) AS model_score,
+               group_concat(source, char(31)) AS sources
+        FROM suggestions GROUP BY segment, code;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -202,5 +202,5 @@ def fused_scores(project: Any, min_score: float = 0.0, doc: str | None = None) -
     if doc is not None:
         sql += " AND g.doc = ?"
         args.append(doc)
-    return [Fused(r[0], r[1], r[2], r[3], r[4], sorted(r[5].split("|")))
+    return [Fused(r[0], r[1], r[2], r[3], r[4], sorted(r[5].split("\x1f")))
             for r in project.conn.execute(sql + " ORDER BY g.doc, g.field, g.position, f.code", args)]
