@@ -137,14 +137,11 @@ def fusion(z: np.ndarray, ca: np.ndarray, cb_: np.ndarray, items: list[dict], ru
     score; intercept): fitted on the out-of-register logits of every label the model gives some
     weight (>= 0.1) or the rules name."""
     cal = z * ca + cb_
-    xs, ys = [], []
-    for k, it in enumerate(items):
-        for j, lab in enumerate(LABELS):
-            r = rules[k].get(lab, 0.0)
-            if cal[k, j] >= np.log(0.1 / 0.9) or r > 0:
-                xs.append(base_model.fusion_features(cal[k, j], r))
-                ys.append(lab in gold(it))
-    m = LogisticRegression(C=1e4, max_iter=2000).fit(np.array(xs), np.array(ys))
+    r = np.array([[rules[k].get(lab, 0.0) for lab in LABELS] for k in range(len(items))])
+    y = np.array([[lab in gold(it) for lab in LABELS] for it in items])
+    keep = (cal >= np.log(0.1 / 0.9)) | (r > 0)
+    xs, ys = base_model.fusion_features(cal, r)[keep], y[keep]
+    m = LogisticRegression(C=1e4, max_iter=2000).fit(xs, ys)
     weights = np.append(m.coef_[0], m.intercept_[0])
     print(f"  fusion on {len(ys)} (passage, label) pairs: weights {np.round(weights, 3).tolist()}")
     return weights

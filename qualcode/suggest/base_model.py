@@ -45,26 +45,20 @@ class BaseModel:
     label_f1: dict[str, float] | None = None  # per label, F1 on registers it was not trained on
     fusion: np.ndarray | None = None       # weights over fusion_features, then the intercept
 
-    def fused(self, p: float, rule_score: float) -> float:
-        """The probability that a label the model gives is right, knowing the best score the
-        rules gave it in the same unit (0 when they did not find it). Fitted out of register on
+    def fused(self, p: np.ndarray, rule_scores: np.ndarray) -> np.ndarray:
+        """The probability that a label the model gives is right (``p``, any shape), knowing the
+        best score the rules gave it in the same unit (``rule_scores``, 0 where they did not
+        find it). Fitted out of register on
         the training corpus: a label a confident rule also found (about 0.7 and up) is right
         more often than the model alone says; one no rule found, less often (on outside notes
         the model alone at 0.5–0.8 was right about a third of the time); and one only a weak
         rule (a hint) touched, less often still: the weak patterns fire mostly where the label
         is absent."""
-        return float(self.fused_matrix(np.array([[p]]), np.array([[rule_score]]))[0, 0])
-
-    def fused_matrix(self, p: np.ndarray, rule_scores: np.ndarray) -> np.ndarray:
-        """``fused`` for arrays of probabilities and the rules' scores (0 where none)."""
         if self.fusion is None:
             return p
-        pc = np.clip(p, 1e-9, 1 - 1e-9)
-        found = rule_scores > 0.0
-        r = np.clip(rule_scores, 1e-3, 1 - 1e-3)
-        w = self.fusion
-        v = w[0] * np.log(pc / (1 - pc)) + w[1] * found + w[2] * np.where(found, np.log(r / (1 - r)), 0.0) + w[3]
-        return 1.0 / (1.0 + np.exp(-v))
+        return 1.0 / (1.0 + np.exp(-(fusion_features(np.log(np.clip(p, 1e-9, 1 - 1e-9) /
+                                                            np.clip(1 - p, 1e-9, 1)), rule_scores)
+                                     @ self.fusion[:-1] + self.fusion[-1])))
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "BaseModel":
@@ -87,10 +81,6 @@ class BaseModel:
         ``model.features`` computes exactly as scikit-learn does (the model was fitted on it)."""
         words, chars = self._tfidf
         return self._decide(words.counts(lemma_texts), chars.counts(raw_texts))
-
-    def probabilities(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> np.ndarray:
-        """texts × labels calibrated probabilities, each text read alone."""
-        return self._squash(self.logits(lemma_texts, raw_texts))
 
     def unit_logits(self, lemma_texts: Sequence[str], raw_texts: Sequence[str],
                     units: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -134,12 +124,13 @@ class BaseModel:
                 Tfidf("char_wb", sorted(self.chars, key=self.chars.get), self.idf_chars))
 
 
-def fusion_features(z: float, rule_score: float) -> list[float]:
-    """(calibrated logit of the model, whether the rules found the label, logit of their score)."""
-    if rule_score <= 0.0:
-        return [z, 0.0, 0.0]
-    r = min(max(rule_score, 1e-3), 1 - 1e-3)
-    return [z, 1.0, float(np.log(r / (1 - r)))]
+def fusion_features(z: np.ndarray, rule_scores: np.ndarray) -> np.ndarray:
+    """(..., 3): the calibrated logit of the model, whether the rules found the label, and the
+    logit of their score (0 where they did not): what ``BaseModel.fused`` weighs and the build
+    script fits."""
+    found = rule_scores > 0.0
+    r = np.clip(rule_scores, 1e-3, 1 - 1e-3)
+    return np.stack([z, found.astype(float), np.where(found, np.log(r / (1 - r)), 0.0)], axis=-1)
 
 
 def read_unit(z_unit: np.ndarray, z_seg: np.ndarray, units: Sequence[int]) -> np.ndarray:

@@ -51,7 +51,7 @@ class BaseModelSource:
             self.drop = True
             return 0
         self.model = model
-        self.codes = _label_codes(ctx)
+        self.codes = label_codes(ctx.codebook)
         self.label_codes = [self.codes.get(lab) for lab in model.labels]  # code id per model column, or None
         if base_model.codebook_fingerprint(ctx.codebook) != model.codebook:
             ctx.summary.say(f"the base model {model.version} was trained under other area and theme codes; "
@@ -180,7 +180,7 @@ class BaseModelSource:
             allowed[fld] = np.array([code is not None and self.group_of[code] in groups and code not in self.taken
                                      for code in self.label_codes])
         mask = np.array([allowed[f] for f in fields]).reshape(probs.shape) & (probs >= MIN_SCORE / 4)
-        return np.where(mask, self.model.fused_matrix(probs, rules), -1.0)
+        return np.where(mask, self.model.fused(probs, rules), -1.0)
 
 
 def handed_over(project: Any, model: base_model.BaseModel, codes: dict[str, str]) -> set[str]:
@@ -222,10 +222,6 @@ def deferring_codes(project: Any) -> set[str]:
         return set()
     codes = label_codes(project.codebook)
     return set(codes.values()) - handed_over(project, model, codes)
-
-
-def _label_codes(ctx: RunContext) -> dict[str, str]:
-    return label_codes(ctx.codebook)
 
 
 def label_codes(codebook: Any) -> dict[str, str]:
