@@ -47,6 +47,8 @@ def document_view(project: Any, doc: str, *, coder: str | None = None) -> dict[s
         s["suggested"] = sorted(suggested.get(sid, []))
         s["memos"] = {c: texts for (seg, c), texts in memos.items() if seg == sid}
     d["coder"] = who
+    from qualcode.variables import titles
+    d["field_titles"] = titles(conn, sorted({s["field"] for s in d["segments"]}))
     d["spans"] = _spans(project, doc, who)
     d["memos"] = [m.to_json() for m in list_memos(project, kind="document", doc=doc)]
     return d
@@ -73,6 +75,9 @@ def render_document(view: dict[str, Any], codebook: Any) -> Group:
     parts.append(Text.from_markup(t("docs.legend", coder=view["coder"] or "–")))
     grid = RichTable.grid(padding=(0, 2))
     grid.add_column(justify="right", style="dim")
+    fields = _show_fields(view)
+    if fields:  # a respondent's cells: which question each answer is
+        grid.add_column(style="bold")
     grid.add_column(ratio=3)
     grid.add_column(ratio=1)
     for s in view["segments"]:
@@ -85,7 +90,8 @@ def render_document(view: dict[str, Any], codebook: Any) -> Group:
         body = Text(s["text"])
         for c, texts in s["memos"].items():
             body.append(f"\n  ✎ {c}: {' | '.join(texts)}", style="magenta")
-        grid.add_row(str(s["segment"]), body, margin)
+        cells = [str(s["segment"])] + ([fields[s["field"]]] if fields else []) + [body, margin]
+        grid.add_row(*cells)
     parts.append(grid)
     for sp in view["spans"]:
         parts.append(Text.assemble(("  ❝", "cyan"), sp["text"], ("❞ ", "cyan"),
@@ -96,6 +102,17 @@ def render_document(view: dict[str, Any], codebook: Any) -> Group:
         parts.append(Text(t("docs.memos"), style="bold"))
         parts += [Text(f"  ✎ [{m['id']}] {m['text']}", style="magenta") for m in view["memos"]]
     return Group(*parts)
+
+
+def _show_fields(view: dict[str, Any]) -> dict[str, str]:
+    """Field -> how its cells are headed, when the document has fields to tell apart (a survey
+    response: an answer means little without its question); empty for a note, all one field.
+    A field with a label (``--label``, an SPSS variable label) shows it after its name."""
+    names = {s["field"] for s in view["segments"]}
+    if view["kind"] == "interview" and len(names) <= 1:
+        return {}
+    titles = view.get("field_titles") or {}
+    return {n: n if titles.get(n, n) == n else f"{n} ({titles[n]})" for n in names}
 
 
 def _name(codebook: Any, code: str) -> str:

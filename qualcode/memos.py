@@ -21,6 +21,7 @@ from qualcode.i18n import t
 from qualcode.store.db import now, transaction
 
 KINDS = ("project", "document", "code", "coding")
+CODER_ENV = "QUALCODE_CODER"   # the name a person reviews under (``review --coder``'s default)
 SPAN_NOTE = re.compile(r"^span \d+:\d+$")   # qualcode.spans' note on the decisions a span records
 
 
@@ -87,6 +88,34 @@ def add_memo(project: Any, text: str, *, doc: str | None = None, code: str | Non
         cur = c.execute("INSERT INTO memos (kind, doc, code, segment, text, author, created_at, updated_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (kind, doc, code, segment, text, author, stamp, stamp))
     return get_memo(project, int(cur.lastrowid))
+
+
+def default_author() -> str | None:
+    """Who is writing a memo when nobody said (``memo add`` without ``--author``).
+
+    First $QUALCODE_CODER: the name this person's review decisions are recorded under, so that
+    her memos and her codings carry one name in every list, export and agreement table (a team
+    sets it once per person; a login name such as "u1234567" or "root" in a container means
+    nothing to the other coders). Then the login name, by ``getpass.getuser()`` (LOGNAME, USER,
+    LNAME, USERNAME, then the password database), which names the person on a personal machine
+    even when $USER is unset (cron, containers, some IDEs). When both fail: None, stored as no
+    author and shown as "okänd skribent"/"unknown author" in the run's language, rather than a
+    made-up name that would pass for a real coder (and would be in one language for ever)."""
+    import getpass
+    import os
+    named = (os.environ.get(CODER_ENV) or "").strip()
+    if named:
+        return named
+    try:
+        login = getpass.getuser().strip()
+    except (OSError, KeyError, ImportError):  # no variable set and no password entry for the uid
+        return None
+    return login or None
+
+
+def author_name(memo: Memo) -> str:
+    """The memo's author as a list shows it: the name, or "unknown" in the run's language."""
+    return memo.author or t("memo.unknown_author")
 
 
 def get_memo(project: Any, memo_id: int) -> Memo:

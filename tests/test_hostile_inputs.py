@@ -223,7 +223,7 @@ def test_xlsx_claiming_the_whole_grid_reads_only_its_rows(cli, proj: Path, tmp_p
     f = office_file(tmp_path / "claim.xlsx", parts)
     with deadline(10):
         r = cli("import", "survey", str(f), "--id", "id", "--text", "q")
-    assert r.exit_code == 0 and "2 new" in r.output, r.output
+    assert r.exit_code == 0 and "2 nya" in r.output, r.output
 
 
 @pytest.mark.parametrize("dtd, entity", [(ENTITY_BOMB, "&c;"), (XXE, "&x;")])
@@ -258,7 +258,7 @@ def test_csv_cell_of_any_length_imports(cli, proj: Path, tmp_path: Path):
     f = tmp_path / "long.csv"
     f.write_text("id;q\nR1;" + "lång " * 100_000 + "\n", encoding="utf-8")
     r = cli("import", "survey", str(f), "--id", "id", "--text", "q")
-    assert r.exit_code == 0 and "1 new" in r.output, r.output
+    assert r.exit_code == 0 and "1 nya" in r.output, r.output
 
 
 @pytest.mark.parametrize("content, words", [

@@ -224,7 +224,7 @@ def test_export_segments_jsonl_contract_and_status(cli, tmp_path: Path):
     assert cli("import", "notes", str(write_notes(tmp_path / "notes"))).exit_code == 0
     f = write_csv(tmp_path / "a.csv", ";", "cp1252")
     r = cli("import", "survey", str(f), "--id", "id", "--attr", "roll", "--choice", "langst_1", "--text", "fraga_2a")
-    assert r.exit_code == 0 and "3 new" in r.output
+    assert r.exit_code == 0 and "3 nya" in r.output
     out = tmp_path / "segs.jsonl"
     assert cli("export", "segments", "--format", "jsonl", "-o", str(out)).exit_code == 0
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]

@@ -48,7 +48,7 @@ def test_shipped_codebook_by_name_from_any_folder(tmp_path: Path, monkeypatch, c
     with pytest.raises(QualcodeError, match="shipped: handlingsplan"):
         find_codebook("nope")
     r = cli("init", "--codebook", "handlingsplan")
-    assert r.exit_code == 0 and "49 codes" in r.output or "codes" in r.output
+    assert r.exit_code == 0 and "49 koder" in r.output
 
 
 def test_new_project_status_says_what_to_do_next(project: Project, cli) -> None:

@@ -68,14 +68,14 @@ def test_the_issue_story_a_reimport_without_the_options_asks_and_the_right_one_b
     assert len(r.output.strip().splitlines()) == 1
     assert choice_table(cli) == before                              # nothing was written
     r = cli("import", "survey", str(csv), "--id", "id", "--dry-run")
-    assert r.exit_code == 0 and "dry run, nothing written" in r.output and "24 segments that carry decisions" in r.output
+    assert r.exit_code == 0 and "provkörning, inget skrevs" in r.output and "24 segment som har beslut" in r.output
     assert choice_table(cli) == before
     r = cli("import", "survey", str(csv), "--id", "id", "--yes")
-    assert r.exit_code == 0 and "24 retired" in r.output
+    assert r.exit_code == 0 and "24 tagna ur bruk" in r.output
 
     # the right options again: every decided cell comes back with its id and its decision
     r = cli("import", "survey", str(csv), "--id", "id", *options)
-    assert r.exit_code == 0 and "24 restored" in r.output
+    assert r.exit_code == 0 and "24 återställda" in r.output
     after = choice_table(cli)
     assert after == before and after["no_answer"] != after["total"]
     with Project.open(project_path) as p:
@@ -166,10 +166,10 @@ def test_asking_in_a_terminal_and_refusing_where_nobody_can_answer(cli, project:
     before = snapshot(project)
     monkeypatch.setattr(setup, "interactive", lambda: True)
     r = cli("import", "survey", str(csv), "--id", "id", input="n\n")
-    assert r.exit_code == 1 and "1 segments that carry decisions would be retired" in r.output
+    assert r.exit_code == 1 and "1 segment som har beslut skulle tas ur bruk" in r.output
     assert snapshot(project) == before
     r = cli("import", "survey", str(csv), "--id", "id", input="y\n")
-    assert r.exit_code == 0 and "1 retired" in r.output
+    assert r.exit_code == 0 and "1 tagna ur bruk" in r.output
 
     monkeypatch.undo()
 
@@ -203,7 +203,7 @@ def test_docs_remove_asks_keeps_the_decisions_and_restore_brings_everything_back
     assert "R1" in cli("docs", "list", "--removed").output
     # a re-import leaves a removed document out, and says so
     r = cli("import", "survey", str(csv), "--id", "id", "--choice", "langst_1", "--attr", "roll")
-    assert r.exit_code == 0 and "2 removed documents left out" in r.output
+    assert r.exit_code == 0 and "2 borttagna dokument lämnades utanför" in r.output
     r = cli("docs", "restore", "R1", "R2")
     assert r.exit_code == 0 and "restored 2 documents" in r.output
     assert choice_table(cli) == table

@@ -7,7 +7,16 @@ import click
 from qualcode.cli.options import State, SubGroup, Table, emit, output_options, pass_state
 from qualcode.errors import QualcodeError
 from qualcode.i18n import t
-from qualcode.memos import KINDS, add_memo, delete_memo, edit_memo, get_memo, list_memos
+from qualcode.memos import (
+    KINDS,
+    add_memo,
+    author_name,
+    default_author,
+    delete_memo,
+    edit_memo,
+    get_memo,
+    list_memos,
+)
 
 TARGET_HELP = "Nothing named: a memo on the project."
 
@@ -30,18 +39,18 @@ def memo() -> None:
 @click.option("--code", default=None, help="A memo on this code (id or label); with --segment, on that coding.")
 @click.option("--segment", type=int, default=None, help="With --code: a memo on the coding of CODE on segment N.")
 @click.option("--text", default=None, help="The memo's text (else $EDITOR opens).")
-@click.option("--author", default=None, help="Who wrote it (default: $USER).")
+@click.option("--author", default=None,
+              help="Who wrote it (default: $QUALCODE_CODER, else your login name).")
 @pass_state
 def memo_add(state: State, doc: str | None, code: str | None, segment: int | None, text: str | None,
              author: str | None) -> None:
     """Write a memo. Nothing named: on the project; --doc, --code, or --segment N --code C."""
-    import os
     if text is None:
         text = _editor_text()
         if text is None:
             raise QualcodeError("no memo written (the editor was closed without saving)")
     m = add_memo(state.project, text, doc=doc, code=code, segment=segment,
-                 author=author or os.environ.get("USER") or None)
+                 author=(author or "").strip() or default_author())
     click.echo(t("memo.added", id=m.id, target=m.target))
 
 
@@ -84,7 +93,7 @@ def memo_list(state: State, kind: str | None, doc: str | None, code: str | None,
         emit(fmt, output, records=(m.to_json() for m in memos))
         return
     cols = t("memo.columns").split("|")
-    table = Table(t("memo.table"), cols, [[m.id, m.target, m.text, m.author or "", m.updated_at] for m in memos])
+    table = Table(t("memo.table"), cols, [[m.id, m.target, m.text, author_name(m), m.updated_at] for m in memos])
     emit(fmt, output, data={"memos": [m.to_json() for m in memos]}, tables=[table])
 
 
@@ -94,7 +103,7 @@ def memo_list(state: State, kind: str | None, doc: str | None, code: str | None,
 def memo_show(state: State, memo_id: int) -> None:
     """One memo in full."""
     m = get_memo(state.project, memo_id)
-    click.echo(f"memo {m.id} · {m.target} · {m.author or ''} · {m.updated_at}\n\n{m.text}")
+    click.echo(f"memo {m.id} · {m.target} · {author_name(m)} · {m.updated_at}\n\n{m.text}")
 
 
 COMMANDS = [memo]

@@ -35,61 +35,20 @@ def init(state: State, codebook: str | None) -> None:
     """Create a new project file with a codebook."""
     p = Project.init(state.project_path, codebook)
     cb = p.codebook
-    click.echo(f"created {state.project_path} with codebook {cb.name!r} ({len(cb.codes)} codes, version {cb.version})")
+    click.echo(t("cli.created", path=state.project_path, name=cb.name, codes=len(cb.codes), version=cb.version))
 
 
 @click.command()
 @output_options(formats=("table", "json"))
 @pass_state
 def status(state: State, fmt: str, output: str | None) -> None:
-    """Documents by kind and attribute, segments, suggestions pending, decisions by coder."""
+    """Documents by kind and attribute, segments, suggestions pending, decisions by coder, what
+    suggest would redo, and the next step; in the run's language (the JSON keeps its English keys)."""
+    from qualcode.status_view import next_step, status_tables
     s = state.project.status()
-    tables = [
-        Table("Projekt", ["", ""], [["fil", s["project"]],
-                                    ["kodbok", f"{s['codebook']['name']} ({s['codebook']['codes']} koder, "
-                                               f"version {s['codebook']['version']})"],
-                                    ["förslag", s["suggestions"]], ["ogranskade förslag", s["pending"]]]),
-        Table("Dokument", ["typ", "antal"], [[k, v] for k, v in s["documents"].items()]
-              + ([["borttagna (docs restore)", s["removed_documents"]]] if s["removed_documents"] else [])),
-        Table("Segment per fält", ["fält", "segment"], [[k, v] for k, v in s["segments"].items()]),
-        Table("Attribut", ["attribut", "värde", "dokument"],
-              [[a, v or "(tomt)", n] for a, vals in s["attributes"].items() for v, n in vals.items()]),
-        Table("Kodare", ["kodare", "beslut", "kodningar"],
-              [[c, d["decisions"], d["coded"]] for c, d in s["coders"].items()]),
-    ]
-    todo = s["suggest"]
-    base = todo["base_model"]
-    tables[0].rows.append(["basmodell", f"{base['version'] or '-'}: {base['state']} ({base['suggestions']} förslag)"])
-    # a field never suggested has only new segments: listing its codes as "changed" misleads
-    suggested = {r[0] for r in state.project.conn.execute("SELECT DISTINCT field FROM suggest_state")}
-    rows = [["nya segment (alla koder)", todo["new_segments"]]]
-    # a pattern's score follows the reviewers' verdicts once ten of its suggestions are judged, so
-    # reviewing alone makes stored scores outdated: suggest rescores them
-    rows += [[f"{fld}: koder vars regler eller uppmätta poäng ändrats", ", ".join(codes[:6]) + (f" … ({len(codes)})" if len(codes) > 6 else "")]
-             for fld, codes in todo["codes"].items() if fld in suggested]
-    rows += [[f"{fld}: valfält att läsa om", "kodgruppen eller cellerna har ändrats"] for fld in todo["choice_fields"]]
-    if todo["models"]:
-        rows.append(["modellförslag", "modellen eller det den gäller har ändrats"])
-    if todo["codebook_edited"]:
-        rows.insert(0, ["kodboksfilen", "ändrad sedan den lästes in (suggest läser in den)"])
-    if len(rows) == 1 and not todo["new_segments"]:
-        rows = [["förslagen", "aktuella: suggest har inget att göra om"]]
-    tables.append(Table("Att göra för suggest", ["", ""], rows))
     s["next"] = next_step(s)
-    tables.append(Table(t("status.next"), ["", ""], [["→", s["next"]]]))
-    emit(fmt, output, data=s, tables=tables)
-
-
-def next_step(s: dict) -> str:
-    """What a user should do next, from the status: import, suggest, review, then tally."""
-    todo = s["suggest"]
-    if not any(s["documents"].values()):
-        return t("status.import")
-    if todo["new_segments"] or (not s["suggestions"] and not s["coders"]):
-        return t("status.suggest")
-    if s["pending"]:
-        return t("status.review")
-    return t("status.tally")
+    suggested = {r[0] for r in state.project.conn.execute("SELECT DISTINCT field FROM suggest_state")}
+    emit(fmt, output, data=s, tables=status_tables(s, suggested))
 
 
 # ----------------------------------------------------------------------------- codebook
@@ -104,15 +63,20 @@ def codebook() -> None:
 @output_options(formats=("table", "json", "csv", "md"))
 @pass_state
 def codebook_show(state: State, group: str | None, fmt: str, output: str | None) -> None:
-    """The project's codes: id, number, label, group."""
+    """The project's codes: id, number, label, group, number of patterns and what the code means
+    (its description; csv, md and json also give what belongs and what does not)."""
     cb = state.project.codebook
     codes = [c for c in cb.codes if group is None or c.group == group]
     data = {"name": cb.name, "version": cb.version,
             "codes": [{"id": c.id, "label": c.label, "group": c.group, "number": c.number,
-                       "short": c.short, "parent": c.parent} for c in codes]}
-    table = Table(f"{cb.name} (version {cb.version})", ["id", "nr", "etikett", "grupp", "mönster"],
-                  [[c.id, c.number, c.label, c.group, len(c.patterns)] for c in codes])
-    emit(fmt, output, data=data, tables=[table])
+                       "short": c.short, "parent": c.parent, "description": c.description,
+                       "includes": c.includes, "excludes": c.excludes} for c in codes]}
+    columns = t("codebook.columns").split("|")
+    rows = [[c.id, c.number, c.label, c.group, len(c.patterns), c.description] for c in codes]
+    if fmt != "table":  # a file has room for the manual's includes and excludes too
+        columns += t("codebook.columns_more").split("|")
+        rows = [row + [c.includes, c.excludes] for row, c in zip(rows, codes)]
+    emit(fmt, output, data=data, tables=[Table(f"{cb.name} (version {cb.version})", columns, rows)])
 
 
 @codebook.command("validate")
@@ -193,19 +157,24 @@ def consent(what: str, warnings: list[str], question: str, yes: bool) -> None:
 
 
 def run_import(p: Project, batch: ImportBatch, yes: bool, dry_run: bool) -> None:
-    """Write, or show the plan and ask first when work is at stake."""
+    """Write, or show the plan and ask first when work is at stake. What the user reads follows
+    the run's language; the refusal when nobody can be asked is an error, and errors are English."""
+    from qualcode.ingest.report_text import import_summary, import_warnings, next_after_import
     if dry_run:
         plan = p.plan_import(batch)
-        click.echo(plan.summary())
-        for line in plan.warnings():
+        click.echo(import_summary(plan))
+        for line in import_warnings(plan):
             click.echo(f"  {line}")
         return
     try:
         report = p.write_import(batch, confirm=yes)
     except ConfirmationNeeded as e:
-        consent(f"{batch.source}: {e.report.headline()}", e.report.warnings(), "Import anyway?", yes)
+        consent(f"{batch.source}: {e.report.headline()}", import_warnings(e.report), t("import.confirm"), yes)
         report = p.write_import(batch, confirm=True)
-    click.echo(report.summary())
+    click.echo(import_summary(report))
+    step = next_after_import(report)
+    if step:
+        click.echo(step)
 
 
 @import_.command("notes")
@@ -286,7 +255,8 @@ def docs_list(state: State, kind: str | None, where: tuple[str, ...], removed: b
     p = state.project
     if removed:
         rows = p.removed_documents()
-        emit(fmt, output, data=rows, tables=[Table(f"{len(rows)} borttagna dokument", ["id", "borttaget"],
+        emit(fmt, output, data=rows, tables=[Table(t("docs.removed_title", n=len(rows)),
+                                                   t("docs.removed_columns").split("|"),
                                                    [[r["doc"], r["removed_at"]] for r in rows])])
         return
     docs_ = p.documents(kind=kind, where=parse_where(where))
@@ -295,7 +265,8 @@ def docs_list(state: State, kind: str | None, where: tuple[str, ...], removed: b
     rows = [[d["id"], d["kind"], counts.get(d["id"], 0)] + [d["attributes"].get(n) for n in names] for d in docs_]
     data = [{"doc": d["id"], "kind": d["kind"], "segments": counts.get(d["id"], 0), "attributes": d["attributes"]}
             for d in docs_]
-    emit(fmt, output, data=data, tables=[Table(f"{len(docs_)} dokument", ["id", "typ", "segment"] + names, rows)])
+    emit(fmt, output, data=data,
+         tables=[Table(t("docs.list_title", n=len(docs_)), t("docs.list_columns").split("|") + names, rows)])
 
 
 @docs.command("show")
