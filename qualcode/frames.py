@@ -77,6 +77,9 @@ def tally(result: Any) -> Any:
         rows = []
         for t in data["tables"]:
             rows += [{"field": t["field"], **r} for r in t["rows"]]
+            if t.get("not_reviewed"):   # answered, not yet coded: as the table prints it
+                rows.append({"field": t["field"], "code": None, "label": "Ej granskade", "count": t["not_reviewed"],
+                             "percent": t.get("not_reviewed_percent")})
             rows.append({"field": t["field"], "code": None, "label": "Ej svar", "count": t["no_answer"],
                          "percent": t.get("no_answer_percent")})
             rows.append({"field": t["field"], "code": None, "label": "Total", "count": t["total"], "percent": 100.0})

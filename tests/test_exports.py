@@ -34,7 +34,7 @@ def test_choice_xlsx_has_number_cells_in_report_layout(fx: Project, cli, tmp_pat
     assert rows[0][0] == "langst_1" and rows[2] == [None, "Antal", "Procent"]
     by_label = {r[0]: r[1:] for r in rows[3:] if r and r[0]}
     assert by_label["6. Administrativt stöd till socialsekreterare och biståndshandläggare"] == [2, 0.286]
-    assert by_label["Ej svar"] == [3, 0.429] and by_label["Total"] == [7, 1.0]
+    assert by_label["Ej svar"] == [2, 0.286] and by_label["Total"] == [7, 1.0]
     pct_cell = next(c for c in ws["C"] if c.value == 0.286)
     assert pct_cell.number_format == "0.0%" and ws["B4"].data_type == "n" and isinstance(ws["B4"].value, int)
     assert ws.freeze_panes == "A4"
@@ -100,11 +100,11 @@ def test_report_folder(fx: Project, cli, tmp_path: Path) -> None:
     for name in ("intervjuer_forekomst_per_kod.csv", "intervjuer_forekomst_per_kod_round.csv",
                  "intervjuer_forekomst_per_kod_group.csv", "langst_1.csv", "enkatsvar_per_verksamhet.csv",
                  "enkatsvar_per_roll.csv", "namns_fraga_2a_2a_konkret_skillnad_for_den_egna.csv",
-                 "charts/langst_1.png", "charts/intervjuer_forekomst_per_kod_round.png", "tabeller.xlsx",
+                 "charts/langst_alla_alternativ.png", "charts/intervjuer_forekomst_per_kod_round.png", "tabeller.xlsx",
                  "tabeller.docx"):
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
         assert name in index and name in html
-    assert "| Ej svar | 3 | 42,9 |" in index
+    assert "| Ej svar | 2 | 28,6 |" in index and "| Ej granskade | 1 | 14,3 |" in index
     assert "<td>Okänt</td>" in html
     from openpyxl import load_workbook
     assert len(load_workbook(out / "tabeller.xlsx").sheetnames) >= 8

@@ -38,7 +38,8 @@ def test_tally_results_as_frames(project: Project) -> None:
     assert set(pres["round"]) == {"ht2016", "vt2017", "ht2017"}
     assert int(pres.loc[pres["round"] == "vt2017", "documents"].iloc[0]) == 3
     ch = frames.tally(T.choice(project, ["langst_1"], coder="anna"))
-    assert int(ch.loc[ch.label == "Ej svar", "count"].iloc[0]) == 3
+    assert int(ch.loc[ch.label == "Ej svar", "count"].iloc[0]) == 2
+    assert int(ch.loc[ch.label == "Ej granskade", "count"].iloc[0]) == 1   # r5: suggested, not decided
     assert int(ch.loc[ch.label == "Total", "count"].iloc[0]) == 7
     assert isinstance(frames.tally(T.mentions(project, groups=["fraga2a"], fields=["fraga_2a"], coder="anna")),
                       pd.DataFrame)

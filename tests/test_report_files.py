@@ -30,10 +30,11 @@ def test_csv_opens_in_swedish_excel_as_columns(report: Path) -> None:
     raw = (report / "viktigast.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")                         # UTF-8 BOM
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Viktigast"] and rows[1] == ["", "Antal", "Procent"]
+    assert rows[0] == ["", "Antal", "Procent"]          # the file holds langst_1's table alone
     ej = next(r for r in rows if r and r[0] == "Ej svar")
-    assert ej == ["Ej svar", "3", "42,9"]                          # decimal comma
-    assert float(ej[2].replace(",", ".")) == 42.9
+    assert ej == ["Ej svar", "2", "28,6"]                          # decimal comma
+    assert float(ej[2].replace(",", ".")) == 28.6
+    assert ["Ej granskade", "1", "14,3"] in rows                   # r5: a suggestion, no decision yet
     assert all(n.isascii() for n in (p.name for p in report.iterdir()))
 
 
@@ -42,7 +43,7 @@ def test_excel_english_style_on_request(project: Project, tmp_path: Path) -> Non
     build(project)
     build_report(project, tmp_path / "en", csv_style="excel-en")
     rows = list(csv.reader(io.StringIO((tmp_path / "en" / "langst_1.csv").read_text(encoding="utf-8-sig"))))
-    assert ["Ej svar", "3", "42.9"] in rows
+    assert ["Ej svar", "2", "28.6"] in rows
 
 
 def test_xlsx_numbers_are_numbers_with_contents_and_frozen_headers(report: Path) -> None:
@@ -61,7 +62,7 @@ def test_xlsx_numbers_are_numbers_with_contents_and_frozen_headers(report: Path)
     assert ws.freeze_panes == "A4"
     choice = wb["Viktigast"]
     pct = next(r for r in choice.iter_rows(min_row=4) if r[0].value == "Ej svar")[2]
-    assert pct.value == pytest.approx(0.429) and pct.number_format == "0.0%"
+    assert pct.value == pytest.approx(0.286) and pct.number_format == "0.0%"
 
 
 def test_docx_has_captions_headings_and_one_picture_per_chart(report: Path) -> None:
@@ -108,7 +109,8 @@ def test_file_names_are_readable_ascii_unique_and_stable(report: Path, cli, tmp_
     files = sorted(p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file())
     assert all(NAME.match(Path(f).name) for f in files), [f for f in files if not NAME.match(Path(f).name)]
     # named after the titles the reader sees, å ä ö without their marks
-    for name in ("enkatsvar_per_roll.csv", "korstabell_intervjuer_round.csv", "viktigast.csv",
+    for name in ("enkatsvar_per_roll.csv", "korstabell_intervjuer_round.csv", "viktigast.csv", "langst_2.csv",
+                 "langst_alla_alternativ.csv",
                  "intervjuer_forekomst_per_kod.csv", "citat_fokusomraden_i_handlingsplanen.md"):
         assert name in files, files
     sections = (report / "index.md").read_text(encoding="utf-8").count("\n## ")

@@ -21,7 +21,8 @@ responses   verksamhet roll   langst_1 (coded)                     langst_2     
   r9        BOU      chef     (no cell at all: not a respondent of the choice questions)
   r8        (blank)  medarb.  "3": accepted, later rejected; suggestion antal_medarbetare 0.9
 
-So langst_1: total 7 (r7 missing), 6 → 2, 2 → 3, Ej svar 3 (r4 blank, r5 uncoded, r8 rejected).
+So langst_1: total 7 (r7 missing), 6 → 2, 2 → 3, Ej svar 2 (r4 blank, r8 rejected), Ej granskade 1
+(r5: a suggestion nobody decided on is not yet an answer of any kind).
 """
 
 from __future__ import annotations
@@ -231,7 +232,8 @@ def test_choice_table_blank_versus_missing(fx: Project) -> None:
     rows = {r["number"]: (r["count"], r["percent"]) for r in t1["rows"]}
     assert [r["number"] for r in t1["rows"]] == list(range(1, 15))      # plan order, zero rows kept
     assert rows[6] == (2, 28.6) and rows[2] == (3, 42.9) and rows[3] == (0, 0.0)
-    assert (t1["no_answer"], t1["no_answer_percent"], t1["missing"], t1["total"]) == (3, 42.9, 1, 7)
+    assert (t1["no_answer"], t1["no_answer_percent"], t1["missing"], t1["total"]) == (2, 28.6, 1, 7)
+    assert (t1["not_reviewed"], t1["not_reviewed_percent"], t2["not_reviewed"]) == (1, 14.3, 0)
     assert res.double_coded == {"langst_1": 1}
     assert (t2["no_answer"], t2["missing"], t2["total"]) == (2, 5, 3)
     assert {r["number"]: r["count"] for r in t2["rows"]}[2] == 1
@@ -256,7 +258,7 @@ def test_a_retired_choice_cell_leaves_the_table(fx: Project) -> None:
     res = T.choice(fx, ["langst_1"])
     t1 = res.tables[0]
     rows = {r["number"]: r["count"] for r in t1["rows"]}
-    assert (rows[6], rows[2], t1["total"], t1["no_answer"]) == (1, 2, 6, 3)   # r6's double cell is gone
+    assert (rows[6], rows[2], t1["total"], t1["no_answer"]) == (1, 2, 6, 2)   # r6's double cell is gone
     assert res.double_coded == {}
     assert cell(T.presence(fx, fields=["langst_1"], codes=["adm_stod_handlaggare"]), "adm_stod_handlaggare") == (1, 6)
 
@@ -334,7 +336,7 @@ def test_cli_presence_table_and_sentence(fx: Project, cli) -> None:
 
 def test_cli_choice_json_contract_and_swedish_table(fx: Project, cli) -> None:
     r = cli("tally", "choice", "--field", "langst_1", "--field", "langst_2", "--format", "json")
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)   # stderr says that r5's answer is not reviewed yet
     assert {"tables", "combined", "unreviewed"} <= set(data)
     t = data["tables"][0]
     assert {"field", "rows", "no_answer", "missing", "total"} <= set(t)
@@ -342,9 +344,10 @@ def test_cli_choice_json_contract_and_swedish_table(fx: Project, cli) -> None:
     assert set(data["combined"][0]) == {"code", "number", "label", "count"}
     md = cli("tally", "choice", "--field", "langst_1", "--format", "md").output
     assert "| 6. Administrativt stöd till socialsekreterare och biståndshandläggare | 2 | 28,6 |" in md
-    assert "| Ej svar | 3 | 42,9 |" in md and "| Total | 7 | 100,0 |" in md and "Systembortfall: 1" in md
+    assert "| Ej svar | 2 | 28,6 |" in md and "| Total | 7 | 100,0 |" in md and "Systembortfall: 1" in md
+    assert "| Ej granskade | 1 | 14,3 |" in md
     en = cli("tally", "choice", "--field", "langst_1", "--format", "md", "--lang", "en").output
-    assert "| No answer | 3 | 42.9 |" in en and "Missing: 1" in en
+    assert "| No answer | 2 | 28.6 |" in en and "Missing: 1" in en
 
 
 def test_cli_errors_are_one_line(fx: Project, cli) -> None:
@@ -376,7 +379,12 @@ def test_fast_path_without_rejections_gives_the_same_tables(fx: Project) -> None
                             [(s, c, now()) for s, c in standing] + [(standing[0][0], standing[0][1], now())])  # one twice
     slow = T.choice(fx, ["langst_1", "langst_2"], coder="anna")
     fast = T.choice(fx, ["langst_1", "langst_2"], coder="clean")
-    assert fast.tables == slow.tables and fast.combined == slow.combined and fast.double_coded == slow.double_coded
+    # r8's suggestion: anna rejected it (Ej svar), clean never decided on it (not reviewed)
+    assert [t["not_reviewed"] for t in fast.tables] == [2, 0] and [t["not_reviewed"] for t in slow.tables] == [1, 0]
+    final = ("not_reviewed", "not_reviewed_percent", "no_answer", "no_answer_percent")
+    assert ([{k: v for k, v in t.items() if k not in final} for t in fast.tables]
+            == [{k: v for k, v in t.items() if k not in final} for t in slow.tables])
+    assert fast.combined == slow.combined and fast.double_coded == slow.double_coded
     for kw in ({"by": ["round"]}, {"fields": ["langst_1"], "by": ["verksamhet"]}):
         assert T.presence(fx, coder="clean", **kw).rows == T.presence(fx, coder="anna", **kw).rows
     assert T.mentions(fx, groups=["fraga2a"], coder="clean").rows == T.mentions(fx, groups=["fraga2a"], coder="anna").rows

@@ -129,6 +129,16 @@ def tally_choice(state: State, fields: tuple[str, ...], where: tuple[str, ...], 
     from qualcode.variables import titles
     emit(fmt, output, data=res.to_json(), tables=T.choice_tables(res, lang, titles(state.project.conn, [t["field"] for t in res.tables])), csv_style=csv_style or lang)
     _chart_done(chart)
+    if res.not_reviewed:   # on stderr, so a pipe or a file keeps only the table
+        click.echo(_not_reviewed_line(res.not_reviewed, lang), err=True)
+
+
+def _not_reviewed_line(n: int, lang: str) -> str:
+    if lang == "sv":
+        return (f"{n} svar är ännu inte granskade (förslag utan beslut) och räknas som Ej granskade, "
+                "inte Ej svar: tabellen är inte slutgiltig.")
+    return (f"{n} answer{'s are' if n != 1 else ' is'} not yet reviewed (suggestions without a decision), "
+            "counted as Not reviewed, not No answer: the table is not final.")
 
 
 @tally.command("crosstab")

@@ -2,8 +2,9 @@
 
 The researcher gets what she pastes into her report without assembling commands: presence of
 codes in the interviews overall and by each categorical attribute, mentions per open-answer
-field, the choice tables of every set of alternative columns (langst_1..3 together, with their
-combined totals), the distribution of respondents over their attributes, and a chart for each.
+field, the choice tables of every set of alternative columns (langst_1, langst_2, langst_3 and
+their combined totals, each a section with its own files), the distribution of respondents over
+their attributes, and a chart for each.
 A table never pools two surveys: when the respondents with a cell in a set of choice columns
 carry more than one value of the survey attribute (``enkat``, given at import with
 ``--set enkat=ht2018``), the set gets one table per survey, each over its own respondents; so
@@ -169,8 +170,8 @@ class _Job:
         return variable_title(self.project.conn, name)
 
     def section(self, stem: str, tables: list[Table], unreviewed: int | None, draw: Any,
-                title: str | None = None) -> Section:
-        return _section(self, stem, tables, unreviewed, draw, title)
+                title: str | None = None, file_stem: str | None = None) -> Section:
+        return _section(self, stem, tables, unreviewed, draw, title, file_stem)
 
 
 def _presence_sections(job: _Job) -> list[Step]:
@@ -211,7 +212,8 @@ def _respondent_sections(job: _Job) -> list[Step]:
 
 def _choice_sections(job: _Job) -> list[Step]:
     """The choice tables of every set of alternative columns, one survey's respondents per
-    table: a pooled Total would mix two questionnaires. One step per set of columns."""
+    table: a pooled Total would mix two questionnaires. One step per set of columns; each
+    alternative (langst_1, langst_2 …) and the combined totals are a section of their own."""
     lang, survey = job.lang, job.survey_attribute
 
     def one(fields: list[str]) -> list[Section]:
@@ -220,8 +222,7 @@ def _choice_sections(job: _Job) -> list[Step]:
         values = survey_values(job.project, fields, survey) if survey else []
         if len(values) < 2:
             res = T.choice(job.project, fields, **job.kw)
-            return [job.section(f"choice_{stem}", T.choice_tables(res, lang, titles=labels), res.unreviewed,
-                                lambda p, r=res: charts.choice_chart(r, p, lang))]
+            return _choice_set(job, stem, res, T.choice_tables(res, lang, titles=labels), "", "")
         out = []
         for value in values:
             res = T.choice(job.project, fields, where={survey: value}, **job.kw)
@@ -229,10 +230,27 @@ def _choice_sections(job: _Job) -> list[Step]:
             tables = T.choice_tables(res, lang, titles=labels)
             for t in tables:
                 t.title = f"{t.title} ({scope})"
-            out.append(job.section(f"choice_{stem}_{survey}_{value or 'saknas'}", tables, res.unreviewed,
-                                   lambda p, r=res, s=scope: charts.choice_chart(r, p, lang, title=s)))
+            out += _choice_set(job, stem, res, tables, scope, f"_{survey}_{value or 'saknas'}")
         return out
     return [lambda f=f: one(f) for f in choice_sets(job.project)]
+
+
+def _choice_set(job: _Job, stem: str, res: Any, tables: list[Table], scope: str, suffix: str) -> list[Section]:
+    """One section per alternative and one for the combined totals, which has the chart (its
+    bars stacked by alternative): every table gets its own CSV and Markdown file (``langst_1``,
+    ``langst_2`` …, ``langst_alla_alternativ``), so a file never holds a table its name does not
+    say. A single column's section has the chart."""
+    lang = job.lang
+    combined = tables[len(res.tables):]
+
+    def draw(p: Path) -> list[Path]:
+        return charts.choice_chart(res, p, lang, title=scope)
+    out = [job.section(f"choice_{t['field']}{suffix}", [table], res.unreviewed, None if combined else draw)
+           for t, table in zip(res.tables, tables)]
+    if combined:   # several alternatives: the times each area was named in any of them
+        name = f"{stem}_{'alla_alternativ' if lang == 'sv' else 'all_alternatives'}{suffix}"
+        out.append(job.section(name, combined, res.unreviewed, draw, file_stem=name))
+    return out
 
 
 def _mention_sections(job: _Job) -> list[Step]:
@@ -264,15 +282,16 @@ def _group_title(job: _Job, grp: str) -> str:
 
 
 def _section(job: _Job, stem: str, tables: list[Table], unreviewed: int | None, draw: Any,
-             title: str | None = None) -> Section:
+             title: str | None = None, file_stem: str | None = None) -> Section:
     """Write a section's CSV (BOM first, so Excel reads UTF-8) and Markdown, and its charts.
 
     Files are named after the section's title as the reader sees it, in readable ASCII
     ("Enkätsvar per roll" -> ``enkatsvar_per_roll.csv``; ``stem`` when the title has no letters),
     numbered when two sections share a name; a chart's extra files (``x_2.png``) are reserved too,
-    so a later section never overwrites them."""
+    so a later section never overwrites them. ``file_stem`` names the files instead of the title
+    when the title is too long to name them apart (the combined totals of a set of alternatives)."""
     title = title or (tables[0].title if tables else stem)
-    stem = unique_stem(title, job.stems, fallback=ascii_slug(stem) or "tabell")
+    stem = unique_stem(file_stem or title, job.stems, fallback=ascii_slug(stem) or "tabell")
     sec = Section(title, tables, unreviewed=unreviewed)
     (job.out / f"{stem}.csv").write_text(BOM + render_csv(tables, job.csv_style), encoding="utf-8")
     (job.out / f"{stem}.md").write_text(render_text("md", tables=tables), encoding="utf-8")

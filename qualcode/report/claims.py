@@ -166,6 +166,8 @@ class _Checker:
         for name, key in (("Total", "total"), ("Systembortfall", "missing")):
             if c.get(key) is not None:
                 cells.append(_count(name, c[key], table[key]))
+        if table.get("not_reviewed"):   # a printed table has none: its answers were all decided
+            cells.append(Cell("Ej granskade (svar utan beslut; inte slutgiltigt)", 0, table["not_reviewed"], False))
         return [x for x in cells if x is not None]
 
     def _choice_total(self, c: dict[str, Any]) -> list[Cell]:

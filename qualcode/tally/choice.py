@@ -1,9 +1,16 @@
 """Choice: SPSS-style frequency tables for alternative columns (langst_1, langst_2 …).
 
-Per column: respondents per area in plan order, Ej svar (a blank cell, or a cell without a
-validated area code) and system-missing (no cell at all) kept apart, as the published report
-prints them; percent of the valid total (respondents with a cell, Ej svar included), rounded
-half up as SPSS does. A combined table says how often each area is named over all columns.
+Per column: respondents per area in plan order, Ej svar (a blank cell, or a cell decided as
+no area) and system-missing (no cell at all) kept apart, as the published report prints them;
+percent of the valid total (respondents with a cell, Ej svar included), rounded half up as SPSS
+does. A combined table says how often each area is named over all columns.
+
+A cell that has an area suggestion nobody has decided on yet is neither: the respondent
+answered, the answer is just not coded yet. It is counted apart ("Ej granskade", ``not_reviewed``)
+so Ej svar never grows with the review backlog, and a table with such cells says it is not final.
+"Decided as no area" has no record of its own: it is a cell whose area suggestions the coder all
+rejected, with no area code accepted or added; a cell the normaliser read as no answer ("-",
+"vet ej") has no suggestion at all. An undone decision (``retract``) leaves a suggestion undecided.
 """
 
 from __future__ import annotations
@@ -33,13 +40,19 @@ from qualcode.tally.scope import check_attributes, check_fields, docs_sql, place
 
 @dataclass
 class Choice:
-    # field, rows[code, number, label, count, percent], no_answer, no_answer_percent, missing, total
+    # field, rows[code, number, label, count, percent], not_reviewed, not_reviewed_percent,
+    # no_answer, no_answer_percent, missing, total
     tables: list[dict[str, Any]]
     combined: list[dict[str, Any]]   # code, number, label, count
     unreviewed: int
     counting: Counting
     double_coded: dict[str, int] = field(default_factory=dict)   # field -> cells with two or more area codes
     code_group: str = AREA_GROUP
+
+    @property
+    def not_reviewed(self) -> int:
+        """Answers in all the tables that carry an undecided area suggestion and no area code."""
+        return sum(t.get("not_reviewed", 0) for t in self.tables)
 
     def to_json(self) -> dict[str, Any]:
         out = {"tables": [dict(t) for t in self.tables], "combined": self.combined, "unreviewed": self.unreviewed}
@@ -71,7 +84,9 @@ def choice(project: Project, fields: Sequence[str], *, where: dict[str, str] | N
         f"SELECT t.field, t.code, COUNT(*) FROM {src.codings} t WHERE {scope} GROUP BY t.field, t.code", sargs)}
     cells = _coded_cells(conn, src, fields, area_ids, where)
     doubles = _double_coded(conn, src, fields, area_ids, where, counts, cells)
-    tables = [_field_table(f, area_codes, counts, answered.get(f, 0), cells.get(f, 0), population) for f in fields]
+    pending = _not_reviewed(conn, src, fields, area_ids, where)
+    tables = [_field_table(f, area_codes, counts, answered.get(f, 0), cells.get(f, 0), pending.get(f, 0), population)
+              for f in fields]
     unrev = count_unreviewed(conn, src, fields, area_ids, where=where)
     return Choice(tables, _combined(area_codes, counts, fields), unrev, rule, doubles, group)
 
@@ -133,6 +148,28 @@ def _coded_cells(conn: sqlite3.Connection, src: Source, fields: Sequence[str], a
         "GROUP BY t.field", args).fetchall())
 
 
+def _not_reviewed(conn: sqlite3.Connection, src: Source, fields: Sequence[str], area_ids: list[str],
+                  where: dict[str, str] | None) -> dict[str, int]:
+    """Live cells per column with an area suggestion the counting coder has not decided on and
+    no area code that counts: answered, but not coded yet (neither an area nor Ej svar).
+
+    Starts from the undecided (code, segment) pairs, an EXCEPT of two index-ordered streams as
+    in ``count_unreviewed``, so a reviewed survey costs two index scans and no segment lookup.
+    """
+    if not area_ids:
+        return {}
+    marks = placeholders(area_ids)
+    _, conds, _, cargs = segment_filter((), where, "s")
+    sql = (f"SELECT s.field, COUNT(*) FROM segments s WHERE s.id IN (SELECT segment FROM ("
+           f"SELECT code, segment FROM suggestions WHERE code IN ({marks}) EXCEPT "
+           f"SELECT d.code, d.segment FROM {src.verdicts} d WHERE {src.decided} AND d.verdict != 'retract' "
+           f"AND d.code IN ({marks}) ORDER BY 1, 2)) "
+           f"AND s.retired = 0 AND s.field IN ({placeholders(fields)}){conds} "
+           f"AND NOT EXISTS (SELECT 1 FROM {src.codings} t WHERE {src.coded} AND t.segment = s.id "
+           f"AND t.code IN ({marks})) GROUP BY s.field")
+    return dict(conn.execute(sql, [*area_ids, *area_ids, *fields, *cargs, *area_ids]).fetchall())
+
+
 def _double_coded(conn: sqlite3.Connection, src: Source, fields: Sequence[str], area_ids: list[str],
                   where: dict[str, str] | None, counts: dict[tuple[str, str], int],
                   cells: dict[str, int]) -> dict[str, int]:
@@ -153,12 +190,14 @@ def _double_coded(conn: sqlite3.Connection, src: Source, fields: Sequence[str], 
 
 
 def _field_table(f: str, area_codes: list[Code], counts: dict[tuple[str, str], int], total: int, coded: int,
-                 population: int) -> dict[str, Any]:
-    """One column's frequencies; Ej svar is every respondent with a cell but no area code."""
-    no_answer = total - coded
+                 pending: int, population: int) -> dict[str, Any]:
+    """One column's frequencies; Ej svar is every respondent with a cell but no area code,
+    except the ``pending`` ones whose answer is not reviewed yet."""
+    no_answer = total - coded - pending
     rows = [{**code_row(c), "count": counts.get((f, c.id), 0), "percent": percent(counts.get((f, c.id), 0), total)}
             for c in area_codes]
-    return {"field": f, "rows": rows, "no_answer": no_answer, "no_answer_percent": percent(no_answer, total),
+    return {"field": f, "rows": rows, "not_reviewed": pending, "not_reviewed_percent": percent(pending, total),
+            "no_answer": no_answer, "no_answer_percent": percent(no_answer, total),
             "missing": population - total, "total": total}
 
 
@@ -176,9 +215,13 @@ def choice_tables(result: Choice, lang: str = "sv", titles: dict[str, str] | Non
     out = []
     for t in result.tables:
         rows: list[list[Any]] = [[row_title(r), r["count"], r["percent"]] for r in t["rows"]]
+        if t.get("not_reviewed"):   # only while there are any: a final table looks as the report prints it
+            rows.append([L["not_reviewed"], t["not_reviewed"], t["not_reviewed_percent"]])
         rows.append([L["no_answer"], t["no_answer"], t["no_answer_percent"]])
         rows.append([L["total"], t["total"], 100.0 if t["total"] else None])
         notes = [f"{L['missing']}: {t['missing']}"]
+        if t.get("not_reviewed"):
+            notes.append(f"{L['not_reviewed']}: {t['not_reviewed']} {L['not_reviewed_note']}")
         if result.double_coded.get(t["field"]):
             notes.append(f"{result.double_coded[t['field']]} {L['double']}")
         notes.append(note_line(result.unreviewed, result.counting, lang))

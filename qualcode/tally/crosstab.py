@@ -226,7 +226,29 @@ def crosstab_tables(result: Crosstab, lang: str = "sv") -> list[Table]:
         rows.append(total_row + [grand])
     note = note_line(result.unreviewed, result.counting, lang) + _chi2_note(result.chi2, lang)
     title = t("crosstab.title", lang, unit=unit_name, by=result.by)
-    return [Table(title, columns, rows, note=note, decimal_comma=lang == "sv")]
+    table = Table(title, columns, rows, note=note, decimal_comma=lang == "sv")
+    _terminal_layout(table, result, cols_g, lang)
+    return [table]
+
+
+def _terminal_layout(table: Table, result: Crosstab, cols_g: list[str], lang: str) -> None:
+    """How a terminal prints the table when it is too wide (formats.table): the code columns in
+    every part, each value's three columns together under short headers ("vt2017 (n=5)", "%",
+    "Rad-%") that a legend explains."""
+    L = labels(lang)
+    units = result.count == "documents"
+    short = [L["number"], L["code"]]
+    for g, c in zip(cols_g, result.columns):
+        short += [f"{g} (n={c['n']})" if units else g, "%" if units else L["col_pct"], L["row_pct"]]
+    short += [f"{L['totals']} (n={result.n})", "%"] if units else [L["totals"]]
+    table.key_columns, table.short_columns = 2, short
+    table.blocks = [3] * len(cols_g) + [2 if units else 1]
+    if lang == "sv":
+        table.legend = ("Per värde: antal, " + ("% av kolumnens n" if units else "Kol-% av kolumnens nämnanden")
+                        + ", Rad-% av radens summa.")
+    else:
+        table.legend = ("Per value: count, " + ("% of the column's n" if units else "Col % of the column's mentions")
+                        + ", Row % of the row's total.")
 
 
 def _chi2_note(s: dict[str, Any] | None, lang: str) -> str:

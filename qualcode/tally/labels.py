@@ -22,7 +22,9 @@ LABELS = {
            "combined": "Antal gånger nämnt (alla alternativ)", "preview": "FÖRHANDSVISNING: förslag med poäng ≥ 0,5 räknade som godkända",
            "double": "svar bär två eller fler validerade områdeskoder; varje kod räknas, så summan av raderna överstiger Total",
            "interview": ("intervjun", "intervjuerna"), "response": ("svaret", "svaren"),
-           "raised": "togs upp i", "the": "de"},
+           "raised": "togs upp i", "the": "de",
+           "not_reviewed": "Ej granskade",
+           "not_reviewed_note": "(svar med förslag men inget beslut ännu; tabellen är inte slutgiltig)"},
     "en": {"count": "Count", "percent": "Percent", "no_answer": "No answer", "total": "Total",
            "missing": "Missing", "code": "Code", "number": "No", "documents": "Documents",
            "of": "of", "mentions": "Mentions", "row_pct": "Row %", "col_pct": "Col %", "totals": "Total",
@@ -31,7 +33,9 @@ LABELS = {
            "combined": "Times named (all alternatives)", "preview": "PREVIEW: suggestions scoring ≥ 0.5 counted as accepted",
            "double": "answers carry two or more validated area codes; each is counted, so the rows sum to more than Total",
            "interview": ("interview", "interviews"), "response": ("answer", "answers"),
-           "raised": "was raised in", "the": "the"},
+           "raised": "was raised in", "the": "the",
+           "not_reviewed": "Not reviewed",
+           "not_reviewed_note": "(answers with suggestions but no decision yet; the table is not final)"},
 }
 
 

@@ -37,6 +37,14 @@ class Table:
     note: str = ""
     formats: dict[str, str] = field(default_factory=dict)  # column -> "percent1" | "int"
     decimal_comma: bool = True
+    # How a table too wide for a terminal is split into parts (formats.table): the leading
+    # ``key_columns`` (0: the first) are repeated in every part, ``blocks`` are the sizes of the
+    # column groups after them that stay together (default: one column each), ``short_columns``
+    # replace the headers there and ``legend`` says what the short ones mean. Files ignore them.
+    key_columns: int = 0
+    blocks: list[int] = field(default_factory=list)
+    short_columns: list[str] | None = None
+    legend: str = ""
 
     def text_cell(self, column: str, value: Any) -> str:
         if value is None:
