@@ -106,9 +106,20 @@ def suggestions_list(state: State, doc: str | None, code: str | None, min_score:
     rows = list_suggestions(state.project, doc=doc, code=code, min_score=min_score, source=source, pending=pending)
     table = Table(f"Förslag ({len(rows)})", ["segment", "dok", "kod", "poäng", "källa", "neg", "belägg", "text"],
                   [[r["segment"], r["doc"], r["code"], r["score"], r["source"], "neg" if r["negated"] else "",
-                    r["evidence"], r["text"][:90]] for r in rows], formats={"poäng": "float3"})
+                    r["evidence"], shown_text(r["text"], fmt)] for r in rows], formats={"poäng": "float3"})
     emit(fmt, output, data=rows, tables=[table], records=rows)
 
+
+TABLE_TEXT = 90  # characters of a segment's text the terminal table shows
+
+
+def shown_text(text: str, fmt: str) -> str:
+    """A segment's text as ``fmt`` carries it: the terminal table shortens it to keep one
+    suggestion a few lines high; every other format (csv, xlsx, md, json, jsonl) is read or
+    quoted from, so it gets the whole text."""
+    if fmt != "table" or len(text) <= TABLE_TEXT:
+        return text
+    return text[:TABLE_TEXT - 1] + "…"
 
 
 @suggestions.command("export")

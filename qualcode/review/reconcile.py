@@ -99,11 +99,9 @@ class ReconcileSession:
         return ""
 
     def _undo(self, i: int) -> tuple[int, str]:
-        step = self.history.peek()
+        step, message = self.history.take_back()
         if step is None:
-            return i, t("review.nothing_to_undo")
-        if self.history.undo() is None:
-            return i, TAKEN
+            return i, message
         if step.index is not None:
             self.settled -= 1
             return step.index, t("review.undone")

@@ -69,7 +69,8 @@ def import_decisions(project: Any, source: str | Path | Iterable[Mapping[str, An
     (accept|reject|add; blank = not decided yet, skipped), ``coder`` (or the ``coder``
     argument), optional ``corrected_code`` (the suggested code is rejected and this one added),
     ``note``, and ``text`` (checked against the stored segment, so a sheet whose texts were
-    edited is refused). Rows that repeat a coder's current verdict are counted as unchanged,
+    edited is refused; a blank text cell, cleared by a person or dropped by a spreadsheet
+    program, is no edit). Rows that repeat a coder's current verdict are counted as unchanged,
     so importing the same sheet twice records nothing the second time.
     """
     from_file = isinstance(source, (str, Path))
@@ -183,7 +184,9 @@ def _row_segments(project: Any, row: Mapping[str, Any], code: str, verdict: str,
         raise fail(f"unknown segment {segment}")
     if srow["retired"]:
         raise fail(f"segment {segment} is retired (no longer in its source document)")
-    if row.get("text") is not None and not _same_text(str(row["text"]), srow["text"]):
+    # a blank text cell (cleared, or dropped by a spreadsheet program) says nothing about the text;
+    # only a text that is there and differs is an edit
+    if cell(row, "text") and not _same_text(str(row["text"]), srow["text"]):
         raise fail(f"the text of segment {segment} was edited in the sheet; "
                    f"texts are shown for reading only (export a fresh sheet)")
     return [segment]

@@ -117,11 +117,9 @@ class UncodedWalk:
         return t("review.added", code=new)
 
     def _undo(self, i: int) -> tuple[int, str]:
-        step = self.history.peek()
+        step, message = self.history.take_back()
         if step is None:
-            return i, t("review.nothing_to_undo")
-        if self.history.undo() is None:
-            return i, TAKEN
+            return i, message
         for segment, code, _ in step.before:
             if (segment, code) in self.added:
                 self.added.remove((segment, code))

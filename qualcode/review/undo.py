@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from qualcode.i18n import t
 from qualcode.review.claims import Claims
 from qualcode.review.decisions import current_verdict, record
 
@@ -102,6 +103,17 @@ class UndoHistory:
         if step.index is not None:
             self.steps.pop()
         return step
+
+    def take_back(self) -> tuple[Step | None, str]:
+        """``undo`` as a session's ``u`` key needs it: the step taken back and no message, or None
+        and the line that tells the person why not (nothing to undo; another session of the coder
+        has the segment on screen). The sessions differ only in where they stand afterwards."""
+        step = self.peek()
+        if step is None:
+            return None, t("review.nothing_to_undo")
+        if self.undo() is None:
+            return None, t("review.taken")
+        return step, ""
 
     def journal(self) -> list[dict[str, Any]]:
         try:
