@@ -105,19 +105,31 @@ def test_resuggest_after_codebook_edit_uses_the_cache(tmp_path, notes, monkeypat
     p.close()
 
 
-def test_measured_precision_replaces_the_weight_in_stored_scores(project, notes):
+def test_each_verdict_moves_the_stored_score_toward_her_acceptance_rate(project, notes):
+    """Her first verdicts count: two rejections pull a pattern's score down at the next suggest,
+    and as verdicts accumulate the score approaches her acceptance rate (3 of 10 -> toward 0.3)."""
     from qualcode.suggest.run import suggest
+    from qualcode.suggest.settings import PRIOR_STRENGTH
     project.import_notes(notes)
     suggest(project)
-    seg, source = project.conn.execute("SELECT segment, source FROM suggestions WHERE code = 'lon'").fetchone()
-    with project.transaction():
-        for i in range(10):  # ten reviewers' verdicts on this pattern: 3 accepted, 7 rejected
-            project.conn.execute(
-                "INSERT INTO decisions(segment, code, coder, verdict, made_at, suggestion_source) VALUES (?,?,?,?,?,?)",
-                (seg, "lon", f"c{i}", "accept" if i < 3 else "reject", now(), source))
-    suggest(project)
-    score = project.conn.execute("SELECT score FROM suggestions WHERE code = 'lon'").fetchone()[0]
-    assert score == pytest.approx(0.3)
+    seg, source, prior = project.conn.execute("SELECT segment, source, score FROM suggestions WHERE code = 'lon'").fetchone()
+
+    def judge(verdicts: list[str], round_: int) -> float:  # each reviewer's verdict on this pattern
+        with project.transaction():
+            for i, v in enumerate(verdicts):
+                project.conn.execute(
+                    "INSERT INTO decisions(segment, code, coder, verdict, made_at, suggestion_source) VALUES (?,?,?,?,?,?)",
+                    (seg, "lon", f"r{round_}c{i}", v, now(), source))
+        suggest(project)
+        return project.conn.execute("SELECT score FROM suggestions WHERE code = 'lon'").fetchone()[0]
+
+    two_rejected = judge(["reject"] * 2, 1)
+    assert two_rejected == pytest.approx(PRIOR_STRENGTH * prior / (2 + PRIOR_STRENGTH), abs=1e-4)
+    assert two_rejected < prior
+    twelve = judge(["accept"] * 3 + ["reject"] * 7, 2)   # 3 of 12 accepted so far
+    assert twelve == pytest.approx((3 + PRIOR_STRENGTH * prior) / (12 + PRIOR_STRENGTH), abs=1e-4)
+    many = judge(["accept"] * 27 + ["reject"] * 81, 3)   # 30 of 120
+    assert abs(many - 0.25) < abs(twelve - 0.25) and many == pytest.approx(0.25, abs=0.03)
 
 
 def test_scope_options_and_errors(cli, project, notes, tmp_path):

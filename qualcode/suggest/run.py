@@ -3,9 +3,9 @@
 The run reads the codebook (reloading an edited file), the fields and what the stored
 suggestions were computed from (``suggest_state``), then lets each registered source
 (``base.SOURCES``: rules, choices, the learned model …) decide what it must redo and do it in
-transactions of its own. Scores: a pattern's codebook weight until reviewers have judged
-``settings.MIN_JUDGED`` of its suggestions, then its measured precision, so that among
-suggestions scored about s about a fraction s is accepted.
+transactions of its own. Scores: a pattern's prior (its precision on the training corpus, or
+its codebook weight) blended with its acceptance rate in her own reviews as they arrive
+(``settings.blended``), so that among suggestions scored about s about a fraction s is accepted.
 """
 
 from __future__ import annotations
