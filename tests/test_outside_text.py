@@ -3,7 +3,13 @@ words, and the researcher's own abbreviations and synonyms in the codebook.
 
 The concept sentences (tests/fixtures/concepts.jsonl) were written by another author than the
 codebook's, in four registers (terse notes, prose, colloquial text without å/ä/ö, report jargon),
-together with the manual's incidental mentions that must not be coded. They are read by the
+together with the manual's incidental mentions that must not be coded. concepts_more.jsonl adds
+seven classes (workload put down to another area or not, retention, the quality of leadership,
+help for managers, caseworkers' administrative load, staffing), written by another author from
+the manual alone, without sight of the codebook: on first reading the rules got 36 of its 56
+sentences right, which is what led to the patterns these tests now hold them to. Generic workload
+talk is expected to get the workload theme only: whether it is also area 3 is where the manual
+leaves room, and the training corpus codes 3 only where capacity or caseload is named. They are read by the
 rules alone (the base model switched off), since that is what these patterns promise.
 """
 
@@ -21,7 +27,8 @@ from qualcode.suggest.run import suggest
 
 from .conftest import CODEBOOK
 
-CONCEPTS = [json.loads(line) for line in open(Path(__file__).parent / "fixtures" / "concepts.jsonl", encoding="utf-8")]
+CONCEPTS = [json.loads(line) for name in ("concepts.jsonl", "concepts_more.jsonl")
+            for line in open(Path(__file__).parent / "fixtures" / name, encoding="utf-8")]
 THEMES = {"lokaler", "omorganisation", "lon", "personalomsattning", "arbetsbelastning"}
 
 
