@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from qualcode.cli import main
@@ -63,3 +64,14 @@ def test_learn_on_the_reviewed_half_finds_the_researchers_own_word_in_the_other_
 def test_learn_half_refuses_free_text_answers() -> None:
     r = CliRunner().invoke(main, ["evaluate", str(GOLD / "choices.jsonl"), "--learn-half"])
     assert r.exit_code == 1 and "--learn-half needs passages" in r.output and "Traceback" not in r.output
+
+
+def test_reliability_bins_carry_an_interval_and_how_far_they_are_off() -> None:
+    """A bin of ten at 0.55 with three right is 0.20 off its range, but its 95 % interval
+    (about 0.11–0.60) still reaches the range: a reader sees it is a small bin, not proof."""
+    from qualcode.evaluation.outside import _reliability
+    pairs = [(0.55, i < 3) for i in range(10)] + [(0.97, True)] * 200 + [(0.97, False)] * 60
+    small, big = _reliability(pairs)
+    assert small["bin"] == "0.50–0.60" and small["n"] == 10 and small["right"] == pytest.approx(0.3)
+    assert small["off"] == pytest.approx(0.2) and small["low"] < 0.5 < small["high"] and small["interval_off"] == 0.0
+    assert big["off"] == pytest.approx(0.95 - 200 / 260, abs=1e-3) and big["interval_off"] > 0.1

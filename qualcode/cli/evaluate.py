@@ -45,9 +45,8 @@ def evaluate(gold: str, codebook: str | None, misses: bool, no_base: bool, learn
                         [[lab["label"], lab["gold"], lab["precision"], lab["recall"], lab["f1"], lab["kappa"]]
                          for lab in r.labels], formats={c: "float3" for c in ("precision", "recall", "F1", "kappa")},
                         decimal_comma=False)]
-        tables.append(Table("reliability of the fused scores (score bin against share the gold confirms)",
-                            ["bin", "n", "right"], [[b["bin"], b["n"], b["right"]] for b in r.reliability],
-                            formats={"right": "float3"}, decimal_comma=False))
+        tables.append(reliability_table("reliability of the fused scores (score bin against share the gold "
+                                        "confirms)", r.reliability))
         if misses:
             tables.append(Table("misses", ["id", "missed", "extra", "text"],
                                 [[m["id"], " ".join(m["missed"]), " ".join(m["extra"]), m["text"]] for m in r.misses]))
@@ -59,9 +58,7 @@ def evaluate(gold: str, codebook: str | None, misses: bool, no_base: bool, learn
                         [[c.right, c.top90_right, c.ambiguous_below_median]],
                         formats={c_: "float3" for c_ in ("right", "top-90 % right", "ambiguous below median")},
                         decimal_comma=False),
-                  Table("reliability (score bin against share right)", ["bin", "n", "right"],
-                        [[b["bin"], b["n"], b["right"]] for b in c.reliability], formats={"right": "float3"},
-                        decimal_comma=False)]
+                  reliability_table("reliability (score bin against share right)", c.reliability)]
         if misses:
             tables.append(Table("misses", ["id", "text", "gold", "got", "score", "reason"],
                                 [[m["id"], m["text"], m["gold"], m["got"], m["score"], m["reason"]] for m in c.misses]))
@@ -69,3 +66,12 @@ def evaluate(gold: str, codebook: str | None, misses: bool, no_base: bool, learn
 
 
 COMMANDS = [evaluate]
+
+
+def reliability_table(title: str, bins: list[dict]) -> Table:
+    """Bins with their 95 % interval and how far share and interval lie outside the bin's range:
+    a reader can tell a small bin's noise from a miscalibration."""
+    return Table(title, ["bin", "n", "right", "95 % interval", "off", "interval off"],
+                 [[b["bin"], b["n"], b["right"], f"{b['low']:.2f}–{b['high']:.2f}", b["off"], b["interval_off"]]
+                  for b in bins], formats={"right": "float3", "off": "float3", "interval off": "float3"},
+                 decimal_comma=False)

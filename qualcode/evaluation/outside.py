@@ -245,11 +245,22 @@ def _below_median(clear: list[tuple[float, bool]], amb: list[tuple[float, bool]]
 
 
 def _reliability(pairs: list[tuple[float, bool]]) -> list[dict[str, Any]]:
+    """Per score bin: how many, the share right, its Wilson 95 % interval, and ``off``: how far the
+    share lies outside the bin's own range (0 inside it). A bin of ten items has an interval
+    about ±0.3 wide, so ``off`` of a small bin says little unless the interval misses the range
+    too (``interval_off``, the same distance for the nearest end of the interval)."""
+    from scipy.stats import binomtest
     out = []
     for lo, hi in zip(BINS, BINS[1:]):
         inside = [r for s, r in pairs if lo <= s < hi]
         if inside:
-            out.append({"bin": f"{lo:.2f}–{min(hi, 1.0):.2f}", "n": len(inside), "right": _share([(0, r) for r in inside])})
+            right = _share([(0, r) for r in inside])
+            ci = binomtest(sum(inside), len(inside)).proportion_ci(method="wilson")
+            top = min(hi, 1.0)
+            out.append({"bin": f"{lo:.2f}–{top:.2f}", "n": len(inside), "right": right,
+                        "low": round(ci.low, 3), "high": round(ci.high, 3),
+                        "off": round(max(lo - right, right - top, 0.0), 3),
+                        "interval_off": round(max(lo - ci.high, ci.low - top, 0.0), 3)})
     return out
 
 
