@@ -45,3 +45,15 @@ def test_every_required_set_is_really_required_on_the_shipped_codebook() -> None
                 assert i in runs, (p, text)
     assert matched > 50
     assert sum(len(filt.candidates(t)) for t in texts) < 0.2 * len(patterns) * len(texts)
+
+
+def test_a_pattern_runs_only_where_every_one_of_its_words_is() -> None:
+    """"chef ... har N medarbetare" needs both words: a text with one of them is not searched,
+    and the test sentences from the manual's span-of-control class are."""
+    from qualcode.suggest.regex_prefilter import required_sets
+    pattern = r"\bchef\w*\s+har\s+\d+\s+(?:medarbetare|handläggare)\b"
+    assert {frozenset({"chef"}), frozenset({"har"}), frozenset({"medarbetare", "handläggare"})} <= set(required_sets(pattern))
+    filt = RegexFilter([pattern])
+    assert filt.candidates("Chefen har 31 medarbetare under sig.") == [0]
+    assert filt.candidates("Chefen har tid för oss.") == []
+    assert filt.candidates("Vi är 31 medarbetare.") == []

@@ -5,9 +5,11 @@ union of them) on every segment was the largest cost of ``suggest`` after the to
 every pattern names words: ``\\b\\d{1,3}\\s+(?:ärenden|hushåll)\\b`` cannot match a text that holds
 neither "ärenden" nor "hushåll". ``required_literals`` reads a pattern's syntax tree for such a
 set (one of the strings must occur in any match); an Aho–Corasick automaton over every
-pattern's set finds, in one scan of the lower-cased text, the patterns worth running. A pattern
-whose syntax gives no such set (``\\d+ %``) runs on every text, so the filter never changes what
-matches, only what is tried.
+pattern's sets finds, in one scan of the lower-cased text, the patterns worth running: those
+with a string of every one of their sets (``\\bchef\\w* har \\d+ medarbetare`` needs "chef" and
+"medarbetare", which together are rare though each is common). A pattern whose syntax gives no
+such set (``\\d+ %``) runs on every text, so the filter never changes what matches, only what is
+tried.
 """
 
 from __future__ import annotations
@@ -26,19 +28,35 @@ MIN_LITERAL = 2   # shorter strings occur in nearly every text: not worth a filt
 
 
 def required_literals(pattern: str, flags: int = re.IGNORECASE) -> frozenset[str] | None:
-    """Lower-cased strings one of which occurs in every match of ``pattern``, or None."""
+    """Lower-cased strings one of which occurs in every match of ``pattern``, or None: the most
+    selective of ``required_sets``."""
+    sets = required_sets(pattern, flags)
+    return max(sets, key=_selectivity) if sets else None
+
+
+def required_sets(pattern: str, flags: int = re.IGNORECASE) -> list[frozenset[str]]:
+    """Every set of lower-cased strings of which one occurs in each match of ``pattern``, read
+    from the pattern's top-level sequence (its subpatterns give their most selective set)."""
     try:
         tree = sre_parse.parse(pattern, flags)
     except Exception:  # noqa: BLE001 - whatever the parser refuses simply is not filtered
-        return None
-    found = _required(list(tree))
-    if not found or min(map(len, found)) < MIN_LITERAL:
-        return None
-    return frozenset(s.lower() for s in found)
+        return []
+    return [frozenset(x.lower() for x in found) for found in _all_required(list(tree))
+            if min(map(len, found)) >= MIN_LITERAL]
+
+
+def _selectivity(found: set[str] | frozenset[str]) -> tuple[int, int]:
+    return min(map(len, found)), -len(found)
 
 
 def _required(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
     """The most selective required set of one sequence of pattern items."""
+    candidates = _all_required(items)
+    return max(candidates, key=_selectivity) if candidates else None
+
+
+def _all_required(items: Sequence[tuple[Any, Any]]) -> list[set[str]]:
+    """The required sets of one sequence of pattern items, in order."""
     candidates: list[set[str]] = []
     run: list[str] = []
     for op, av in items:
@@ -53,9 +71,7 @@ def _required(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
             candidates.append(need)
     if run:
         candidates.append({"".join(run)})
-    if not candidates:
-        return None
-    return max(candidates, key=lambda s: (min(map(len, s)), -len(s)))
+    return candidates
 
 
 def _item(op: Any, av: Any) -> set[str] | None:
@@ -79,28 +95,40 @@ class RegexFilter:
     """For a list of patterns: ``candidates(text)`` gives the positions of those worth running
     on ``text``, in list order (the unfilterable ones always)."""
 
+    MAX_SETS = 3  # per pattern, the most selective; more cost a little on every hit and gain little
+
     def __init__(self, patterns: Sequence[str]) -> None:
         self.count = len(patterns)
         self.always: set[int] = set()
-        by_literal: dict[str, set[int]] = {}
+        self.full: dict[int, int] = {}  # pattern -> the bit mask of all its sets
+        by_literal: dict[str, dict[int, int]] = {}  # literal -> pattern -> bits of the sets holding it
         for i, p in enumerate(patterns):
-            lits = required_literals(p)
-            if lits is None:
+            sets = sorted(set(required_sets(p)), key=_selectivity, reverse=True)[:self.MAX_SETS]
+            if not sets:
                 self.always.add(i)
-            else:
+                continue
+            self.full[i] = (1 << len(sets)) - 1
+            for j, lits in enumerate(sets):
                 for s in lits:
-                    by_literal.setdefault(s, set()).add(i)
+                    bits = by_literal.setdefault(s, {})
+                    bits[i] = bits.get(i, 0) | (1 << j)
+        self.sorted_always = sorted(self.always)
         self.automaton: Any = None
         if by_literal:
             self.automaton = ahocorasick.Automaton()
-            for s, ids in by_literal.items():
-                self.automaton.add_word(s, frozenset(ids))
+            for s, bits in by_literal.items():
+                self.automaton.add_word(s, tuple(bits.items()))
             self.automaton.make_automaton()
 
     def candidates(self, text: str) -> list[int]:
         if self.automaton is None:
             return list(range(self.count))
-        hit = set(self.always)
-        for _, ids in self.automaton.iter(text.lower()):
-            hit |= ids
-        return sorted(hit)
+        found = {bits for _, bits in self.automaton.iter(text.lower())}  # a word said twice counts once
+        if not found:
+            return self.sorted_always
+        seen: dict[int, int] = {}
+        for bits in found:
+            for i, b in bits:
+                seen[i] = seen.get(i, 0) | b
+        full = self.full
+        return sorted(self.always.union([i for i, b in seen.items() if b == full[i]]))

@@ -93,17 +93,17 @@ def word_terms(doc: str) -> list[str]:
 
 
 def char_wb_terms(word: str) -> list[str]:
-    """scikit-learn's ``char_wb`` n-grams (3–5) of one whitespace-free word, padded with a space."""
+    """scikit-learn's ``char_wb`` n-grams (3–5) of one whitespace-free word, padded with a space:
+    every n-gram of each length in turn, and a padded word no longer than n once, as itself,
+    after which the longer lengths add nothing (scikit-learn's ``_char_wb_ngrams``)."""
     w = f" {word} "
-    out = []
+    size = len(w)
+    out: list[str] = []
     for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
-        offset = 0
-        out.append(w[offset:offset + n])
-        while offset + n < len(w):
-            offset += 1
-            out.append(w[offset:offset + n])
-        if offset == 0:  # a word shorter than n counts once
+        if size <= n:
+            out.append(w)
             break
+        out += [w[i:i + n] for i in range(size - n + 1)]
     return out
 
 
@@ -134,7 +134,8 @@ class Tfidf:
         """The term-count matrix (float32 CSR, sorted indices), as CountVectorizer makes it."""
         index = self.index
         if self.kind == "word":
-            return _count_matrix([[index[t] for t in word_terms(doc) if t in index] for doc in docs], len(self))
+            get = index.get
+            return _count_matrix([[c for c in map(get, word_terms(doc)) if c is not None] for doc in docs], len(self))
         words: dict[str, int] = {}
         per_doc = [[words.setdefault(w, len(words)) for w in doc.lower().split()] for doc in docs]
         per_word = _count_matrix([self._char_columns(w) for w in words], len(self))
@@ -147,8 +148,7 @@ class Tfidf:
         cache = self.__dict__.setdefault("_columns", {})
         cols = cache.get(word)
         if cols is None:
-            index = self.index
-            cols = [index[t] for t in char_wb_terms(word) if t in index]
+            cols = [c for c in map(self.index.get, char_wb_terms(word)) if c is not None]
             if len(cache) < WORD_CACHE_MAX:
                 cache[word] = cols
         return cols
