@@ -27,6 +27,7 @@ from qualcode.evaluation.outside import label_of  # noqa: E402
 from qualcode.suggest import base_model  # noqa: E402
 from qualcode.suggest.listing import list_suggestions  # noqa: E402
 from qualcode.suggest.run import suggest  # noqa: E402
+from qualcode.suggest import settings  # noqa: E402
 from qualcode.suggest.settings import PRIORS_FILE, prior_key  # noqa: E402
 
 CORPUS = ROOT / "corpora" / "training"
@@ -39,6 +40,11 @@ def main() -> None:
     items = [json.loads(line) for reg in REGISTERS for line in open(CORPUS / f"{reg}.jsonl", encoding="utf-8")
              if line.strip()]
     gold = {str(it["id"]): {str(a) for a in it["areas"]} | set(it["themes"]) for it in items}
+    # measured under the codebook's weights, not the priors being replaced: which pattern is a
+    # segment's best evidence depends on the scores, and measuring under the last priors made
+    # each run's figures depend on the run before (they never settled)
+    settings._priors_table.cache_clear()
+    settings._priors_table = lambda: {}  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp:
         p = passages_project(items, Path(tmp), None, base_model=False)
         suggest(p)

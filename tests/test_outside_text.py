@@ -130,3 +130,13 @@ def test_a_synonym_for_an_unknown_code_is_one_line(tmp_path: Path) -> None:
     book = _own_codebook(tmp_path, "synonyms:\n  finns_inte: [ord]\n")
     with pytest.raises(QualcodeError, match="synonyms for unknown code 'finns_inte'"):
         Project.init(tmp_path / "x.db", book)
+
+
+def test_who_was_at_the_interview_is_not_leadership(project: Project, tmp_path: Path) -> None:
+    """An attendance line naming the manager is an incidental mention (the manual): neither the
+    rules nor the base model code it 5, while a present manager described as such still is."""
+    labels = _labels(project, ["5 ss, 1 ec närvarande första 10 min.",
+                               "Närvarande: tre socialsekreterare och enhetschefen (första halvtimmen).",
+                               "Två handläggare och en bitr. ec deltog i intervjun.",
+                               "Chefen är närvarande och lätt att nå, hon sitter i samma korridor."], tmp_path)
+    assert [("5" in labels[f"t{i:04d}"]) for i in range(4)] == [False, False, False, True]
