@@ -102,7 +102,8 @@ def test_export_sav_reads_back_with_labels_and_user_missing(tmp_path: Path, cli,
     assert list(df["id"]) == ["r1", "r2", "r3", "r4", "r5"]
     assert meta.column_names_to_labels["langst_1"] == "Viktigast"
     assert meta.variable_value_labels["langst_1"][6.0] == ADM and meta.variable_value_labels["langst_1"][99.0] == "Ej svar"
-    assert meta.missing_ranges["langst_1"] == [{"lo": 99.0, "hi": 99.0}]
+    assert meta.missing_ranges["langst_1"] == [{"lo": 98.0, "hi": 98.0}, {"lo": 99.0, "hi": 99.0}]
+    assert meta.variable_value_labels["langst_1"][98.0] == "Ej granskad"
     assert df["langst_1"].tolist()[2] == 99.0 and np.isnan(df["langst_1"].tolist()[3])
     assert meta.variable_value_labels["roll"] == {1.0: "Socialsekreterare", 2.0: "Chef"}
     codes = [c for c in df.columns if c.startswith("kommentar_")]
@@ -113,3 +114,22 @@ def test_export_sav_reads_back_with_labels_and_user_missing(tmp_path: Path, cli,
     assert pyreadstat.read_dta(str(dta))[0].shape[0] == 5
     r = cli("export", "sav", str(tmp_path / "ut.xyz"))
     assert r.exit_code == 1 and ".sav or .dta" in r.output
+
+
+def test_an_answer_nobody_has_decided_on_is_ej_granskad_not_ej_svar(tmp_path: Path, cli, project) -> None:
+    """As in the tallies: a suggestion without a decision is 98 (Ej granskad, user-missing); once
+    its suggestion is rejected and no area added, the answer is 99 (Ej svar)."""
+    imported(cli, write_sav(tmp_path / "s.sav"))
+    out = tmp_path / "ut.sav"
+    assert cli("export", "sav", str(out)).exit_code == 0
+    before = pyreadstat.read_sav(str(out), user_missing=True)[0]["langst_1"].tolist()
+    assert before[0] == 98.0 and before[1] == 98.0 and before[2] == 99.0 and np.isnan(before[3])
+    from qualcode.review.sheet_import import import_decisions
+    rows = project.conn.execute("SELECT g.doc, s.segment, s.code FROM suggestions s JOIN segments g ON g.id = s.segment "
+                                "WHERE g.field = 'langst_1' AND g.doc = 'r1'").fetchall()
+    import_decisions(project, [{"segment": r[1], "code": r[2], "verdict": "reject", "coder": "anna"} for r in rows])
+    assert cli("review", "accept", "--doc", "r2", "--field", "langst_1", "--min-score", "0.0",
+               "--coder", "anna").exit_code == 0
+    assert cli("export", "sav", str(out), "--coder", "anna").exit_code == 0
+    after = pyreadstat.read_sav(str(out), user_missing=True)[0]["langst_1"].tolist()
+    assert after[0] == 99.0 and after[1] == 2.0

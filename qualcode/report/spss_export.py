@@ -2,7 +2,8 @@
 
 One row per respondent: the id, the attributes (with their value labels when the import had
 them), each choice field as a number 1–14 (the plan's numbering) with the areas as value labels
-and a declared user-missing code for Ej svar (no area coded in an answer cell), and one 0/1
+and declared user-missing codes for Ej svar (99: no area coded in an answer cell) and Ej granskad
+(98: an answer with area suggestions nobody has decided on yet, as the tallies count it), and one 0/1
 variable per code of each open question (1 = the answer carries the code; empty when the
 respondent had no answer cell). Variable labels come from the study's labels and the codebook.
 Only validated codings count, as in every tally.
@@ -20,6 +21,7 @@ from qualcode.tally.codings import counting, prepare
 from qualcode.variables import titles, value_labels
 
 NO_ANSWER_CODE = 99   # Ej svar, declared user-missing
+NOT_REVIEWED_CODE = 98  # Ej granskad: answered, not yet coded; declared user-missing
 
 
 def respondent_frame(project: Project, *, coder: str | None = None, include_suggestions: bool = False,
@@ -34,13 +36,14 @@ def respondent_frame(project: Project, *, coder: str | None = None, include_sugg
     data: dict[str, list[Any]] = {names.take("id"): ids}
     meta: dict[str, Any] = {"column_labels": {"id": "Respondent"}, "variable_value_labels": {}, "missing_ranges": {}}
     _attributes(project, docs, data, meta, names)
-    coded = _codings(project, coder, include_suggestions)
+    src = prepare(project.conn, counting(project, coder, include_suggestions))
+    coded = _codings(project, src)
     cells = _cells(project)
     fields = project.fields()
     labels = titles(project.conn, fields)
     for field, info in sorted(fields.items()):
         if info["kind"] == "choice":
-            _choice_column(project, field, labels[field], ids, cells, coded, data, meta, names, lang)
+            _choice_column(project, src, field, labels[field], ids, (cells, coded), data, meta, names, lang)
         elif info["kind"] == "text":
             _code_columns(project, field, labels[field], ids, cells, coded, data, meta, names)
     return pd.DataFrame(data), meta
@@ -110,9 +113,8 @@ def _attributes(project: Project, docs: list[dict], data: dict, meta: dict, name
             data[col] = [x if x is not None else "" for x in values]
 
 
-def _codings(project: Project, coder: str | None, include_suggestions: bool) -> dict[tuple[str, str], set[str]]:
+def _codings(project: Project, src: Any) -> dict[tuple[str, str], set[str]]:
     """(doc, field) -> the codes that count."""
-    src = prepare(project.conn, counting(project, coder, include_suggestions))
     out: dict[tuple[str, str], set[str]] = {}
     for doc, field, code in project.conn.execute(
             f"SELECT s.doc, s.field, t.code FROM {src.codings} t JOIN segments s ON s.id = t.segment "
@@ -125,22 +127,29 @@ def _cells(project: Project) -> set[tuple[str, str]]:
     return {(r[0], r[1]) for r in project.conn.execute("SELECT DISTINCT doc, field FROM segments WHERE retired = 0")}
 
 
-def _choice_column(project: Project, field: str, label: str, ids: list[str], cells: set, coded: dict, data: dict,
-                   meta: dict, names: _Names, lang: str) -> None:
+def _choice_column(project: Project, src: Any, field: str, label: str, ids: list[str], known: tuple[set, dict],
+                   data: dict, meta: dict, names: _Names, lang: str) -> None:
+    """The first area coded in each answer; else Ej granskad while an area suggestion waits for a
+    decision (as ``tally choice`` counts it), else Ej svar; empty where there is no cell."""
     from qualcode.fields import choice_group
+    from qualcode.tally.choice import not_reviewed_cells
+    cells, coded = known
     group = choice_group(project.fields()[field])
     areas = [c for c in project.codebook.codes if c.group == group and c.number is not None]
     number = {c.id: c.number for c in areas}
+    pending = not_reviewed_cells(project.conn, src, [field], [c.id for c in project.codebook.in_group(group)])
     col = names.take(field)
     values: list[Any] = []
     for doc in ids:
         found = sorted(number[c] for c in coded.get((doc, field), ()) if c in number)
-        values.append(float(found[0]) if found else float(NO_ANSWER_CODE) if (doc, field) in cells else None)
+        values.append(float(found[0]) if found else None if (doc, field) not in cells else
+                      float(NOT_REVIEWED_CODE) if (doc, field) in pending else float(NO_ANSWER_CODE))
     data[col] = values
     meta["column_labels"][col] = label
-    no_answer = "Ej svar" if lang == "sv" else "No answer"
-    meta["variable_value_labels"][col] = {**{float(c.number): c.label for c in areas}, float(NO_ANSWER_CODE): no_answer}
-    meta["missing_ranges"][col] = [NO_ANSWER_CODE]
+    no_answer, not_reviewed = ("Ej svar", "Ej granskad") if lang == "sv" else ("No answer", "Not reviewed")
+    meta["variable_value_labels"][col] = {**{float(c.number): c.label for c in areas},
+                                          float(NOT_REVIEWED_CODE): not_reviewed, float(NO_ANSWER_CODE): no_answer}
+    meta["missing_ranges"][col] = [NOT_REVIEWED_CODE, NO_ANSWER_CODE]
 
 
 def _code_columns(project: Project, field: str, label: str, ids: list[str], cells: set, coded: dict, data: dict,

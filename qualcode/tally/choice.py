@@ -151,23 +151,37 @@ def _coded_cells(conn: sqlite3.Connection, src: Source, fields: Sequence[str], a
 def _not_reviewed(conn: sqlite3.Connection, src: Source, fields: Sequence[str], area_ids: list[str],
                   where: dict[str, str] | None) -> dict[str, int]:
     """Live cells per column with an area suggestion the counting coder has not decided on and
-    no area code that counts: answered, but not coded yet (neither an area nor Ej svar).
-
-    Starts from the undecided (code, segment) pairs, an EXCEPT of two index-ordered streams as
-    in ``count_unreviewed``, so a reviewed survey costs two index scans and no segment lookup.
-    """
+    no area code that counts: answered, but not coded yet (neither an area nor Ej svar)."""
     if not area_ids:
         return {}
+    body, args = _pending(src, fields, area_ids, where)
+    return dict(conn.execute(f"SELECT s.field, COUNT(*) {body} GROUP BY s.field", args).fetchall())
+
+
+def not_reviewed_cells(conn: sqlite3.Connection, src: Source, fields: Sequence[str],
+                       area_ids: list[str]) -> set[tuple[str, str]]:
+    """(doc, field) of the cells ``_not_reviewed`` counts: for files that code each cell (SPSS)."""
+    if not area_ids:
+        return set()
+    body, args = _pending(src, fields, area_ids, None)
+    return {(r[0], r[1]) for r in conn.execute(f"SELECT s.doc, s.field {body}", args)}
+
+
+def _pending(src: Source, fields: Sequence[str], area_ids: list[str],
+             where: dict[str, str] | None) -> tuple[str, list[Any]]:
+    """FROM … WHERE over segments ``s`` that are answered but not yet coded. Starts from the
+    undecided (code, segment) pairs, an EXCEPT of two index-ordered streams as in
+    ``count_unreviewed``, so a reviewed survey costs two index scans and no segment lookup."""
     marks = placeholders(area_ids)
     _, conds, _, cargs = segment_filter((), where, "s")
-    sql = (f"SELECT s.field, COUNT(*) FROM segments s WHERE s.id IN (SELECT segment FROM ("
+    sql = (f"FROM segments s WHERE s.id IN (SELECT segment FROM ("
            f"SELECT code, segment FROM suggestions WHERE code IN ({marks}) EXCEPT "
            f"SELECT d.code, d.segment FROM {src.verdicts} d WHERE {src.decided} AND d.verdict != 'retract' "
            f"AND d.code IN ({marks}) ORDER BY 1, 2)) "
            f"AND s.retired = 0 AND s.field IN ({placeholders(fields)}){conds} "
            f"AND NOT EXISTS (SELECT 1 FROM {src.codings} t WHERE {src.coded} AND t.segment = s.id "
-           f"AND t.code IN ({marks})) GROUP BY s.field")
-    return dict(conn.execute(sql, [*area_ids, *area_ids, *fields, *cargs, *area_ids]).fetchall())
+           f"AND t.code IN ({marks}))")
+    return sql, [*area_ids, *area_ids, *fields, *cargs, *area_ids]
 
 
 def _double_coded(conn: sqlite3.Connection, src: Source, fields: Sequence[str], area_ids: list[str],
