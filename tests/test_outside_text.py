@@ -140,3 +140,31 @@ def test_who_was_at_the_interview_is_not_leadership(project: Project, tmp_path: 
                                "Två handläggare och en bitr. ec deltog i intervjun.",
                                "Chefen är närvarande och lätt att nå, hon sitter i samma korridor."], tmp_path)
     assert [("5" in labels[f"t{i:04d}"]) for i in range(4)] == [False, False, False, True]
+
+
+CLASSES = [  # (text, labels it must get, labels it must not get): one sentence per class, own wording
+    ("Punkten om lönerna hann inte behandlas på mötet.", set(), {"lon"}),
+    ("Hon har 27 direktrapporterande på enheten.", {"3"}, set()),
+    ("Har 34 medarbetare och ingen biträdande chef.", {"3"}, set()),
+    ("En socionomstudent sitter med under mötet och lyssnar.", set(), {"11"}),
+    ("Två studenter jobbar på timmar med arkivering åt handläggarna.", {"6"}, {"11"}),
+    ("Vi tappar erfarna handläggare till grannkommunerna hela tiden.", {"personalomsattning"}, set()),
+    ("Flera söker sig härifrån så fort de kan.", {"personalomsattning"}, set()),
+    ("Alla i gruppen är helt slut efter hösten.", {"arbetsbelastning"}, {"personalomsattning"}),
+    ("Journalsystemet kraschar flera gånger i veckan.", {"13"}, {"lokaler"}),
+    ("Ny reorg i vår, igen, utan att någon frågat oss.", {"omorganisation"}, set()),
+    ("Fick äntligen gå en MI-utb i höstas.", {"10"}, set()),
+    ("Jag har fem års utbildning och tjänar ändå för lite.", {"lon"}, {"10"}),
+    ("Case review varannan vecka med hela gruppen och en specialist.", {"8"}, set()),
+]
+
+
+def test_classes_first_seen_in_the_blind_registers(project: Project, tmp_path: Path) -> None:
+    """Kinds of expression the blind set (corpora/blind) showed the codebook missing: agenda
+    points not dealt with, span of control by report lines and in a manager's own words, a
+    student only listening or hired for filing, staff lost or leaving, exhaustion, a crashing
+    system, reorganisation and training in short or English forms, a degree that is not training."""
+    labels = _labels(project, [t for t, _, _ in CLASSES], tmp_path)
+    wrong = [(t, sorted(labels[f"t{i:04d}"])) for i, (t, want, never) in enumerate(CLASSES)
+             if not want <= labels[f"t{i:04d}"] or never & labels[f"t{i:04d}"]]
+    assert wrong == []

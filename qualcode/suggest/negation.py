@@ -49,6 +49,9 @@ def negation_flags(forms: list[str]) -> list[bool]:
 _TALK = tuple(fold(w) for w in "diskuter berör nämn prata lyft".split())   # stems: diskuterades, berört ...
 _NOT = frozenset(fold(w) for w in "inte ej icke aldrig inget ingen inga".split())
 _RAISED = frozenset(fold(w) for w in "tog togs tagits tagit kom kommit".split())  # ... upp
+# a point of an agenda that was not dealt with ("punkten hann inte behandlas"); whole forms, since
+# the stem would take "behandling" (a client's treatment) too
+_DEALT = frozenset(fold(w) for w in "behandlas behandlades behandlats avhandlades avhandlats".split())
 
 
 def undiscussed_flags(forms: list[str]) -> list[bool]:
@@ -67,7 +70,8 @@ def undiscussed_flags(forms: list[str]) -> list[bool]:
             continue
         clause = forms[start:i]
         nots = [j for j, w in enumerate(clause) if w in _NOT]
-        talks = [j for j, w in enumerate(clause) if w.startswith(_TALK) or (w in _RAISED and "upp" in clause[j + 1:j + 3])]
+        talks = [j for j, w in enumerate(clause) if w.startswith(_TALK) or w in _DEALT
+                 or (w in _RAISED and "upp" in clause[j + 1:j + 3])]
         if any(abs(a - b) <= 2 for a in nots for b in talks):  # the negation is the talking verb's
             for j in range(start, i):
                 flags[j] = True
