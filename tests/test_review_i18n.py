@@ -31,12 +31,6 @@ MODEL_REASON = "modell v1, p=0.47; ord: stöd, saknas"
 RULE_REASON = "lemma=administratör@15-28; part=lokal@4-11 (negated)"
 
 
-@pytest.fixture(autouse=True)
-def swedish_after():
-    yield
-    set_language("sv")
-
-
 def mixed(project: Project, tmp_path: Path) -> dict[str, list[int]]:
     """``standard``'s rule suggestions (one with a rule's reason), a choice cell read by its
     number, a learned model's suggestion, and a memo on a coding."""

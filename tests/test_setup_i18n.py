@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 
 from qualcode import Project
-from qualcode.i18n import set_language
 from qualcode.memos import default_author
 
 from .conftest import CODEBOOK
@@ -22,12 +21,6 @@ from .test_review_i18n import foreign
 
 NOTE = "---\nid: int1\nround: vt2017\ngroup: chefer\n---\nVi pratade om lönen. Lokalerna är trånga.\n"
 SURVEY = "id;roll;langst_1;kommentar\nR1;chef;p6 adm stöd;Mer handledning behövs.\nR2;medarbetare;intro;\n"
-
-
-@pytest.fixture(autouse=True)
-def swedish_after():
-    yield
-    set_language("sv")
 
 
 def run(path: Path, *args: str, input: str | None = None) -> str:
