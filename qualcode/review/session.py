@@ -195,11 +195,9 @@ class Review:
         """Undo the last step: of this session, else the last decision of an earlier session
         (from the journal), whose item is then put back in the queue at ``at``. Returns the
         queue index to go back to (None: nothing undone) and a message."""
-        step = self.history.peek()
+        step, why = self.history.take_back()
         if step is None:
-            return None, t("review.nothing_to_undo")
-        if self.history.undo() is None:
-            return None, TAKEN
+            return None, why
         self.stats.undone += 1
         if step.index is not None:
             self._count(step.kind, -1)
