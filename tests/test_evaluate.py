@@ -75,3 +75,15 @@ def test_reliability_bins_carry_an_interval_and_how_far_they_are_off() -> None:
     assert small["bin"] == "0.50–0.60" and small["n"] == 10 and small["right"] == pytest.approx(0.3)
     assert small["off"] == pytest.approx(0.2) and small["low"] < 0.5 < small["high"] and small["interval_off"] == 0.0
     assert big["off"] == pytest.approx(0.95 - 200 / 260, abs=1e-3) and big["interval_off"] > 0.1
+
+
+def test_a_gold_file_that_names_registers_is_scored_per_register_too() -> None:
+    from qualcode.evaluation.outside import score_passages
+    items = [{"id": "a", "register": "minutes", "text": "x", "areas": [3], "themes": []},
+             {"id": "b", "register": "minutes", "text": "y", "areas": [], "themes": ["lon"]},
+             {"id": "c", "register": "e-mail", "text": "z", "areas": [6], "themes": []}]
+    report = score_passages(items, {"a": {"3"}, "b": {"13"}, "c": {"6"}})
+    rows = {g["register"]: g for g in report.registers}
+    assert rows["minutes"]["passages"] == 2 and (rows["minutes"]["tp"], rows["minutes"]["fp"], rows["minutes"]["fn"]) == (1, 1, 1)
+    assert rows["minutes"]["f1"] == pytest.approx(0.5) and rows["e-mail"]["f1"] == 1.0
+    assert score_passages([{k: v for k, v in it.items() if k != "register"} for it in items], {}).registers == []

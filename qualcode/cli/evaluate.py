@@ -45,6 +45,10 @@ def evaluate(gold: str, codebook: str | None, misses: bool, no_base: bool, learn
                         [[lab["label"], lab["gold"], lab["precision"], lab["recall"], lab["f1"], lab["kappa"]]
                          for lab in r.labels], formats={c: "float3" for c in ("precision", "recall", "F1", "kappa")},
                         decimal_comma=False)]
+        if r.registers:
+            tables.append(Table("per register", ["register", "passages", "precision", "recall", "F1"],
+                                [[g["register"], g["passages"], g["precision"], g["recall"], g["f1"]] for g in r.registers],
+                                formats={c: "float3" for c in ("precision", "recall", "F1")}, decimal_comma=False))
         tables.append(reliability_table("reliability of the fused scores (score bin against share the gold "
                                         "confirms)", r.reliability))
         if misses:

@@ -82,10 +82,12 @@ class PassageReport:
     labels: list[dict[str, Any]]
     misses: list[dict[str, Any]] = field(default_factory=list)
     reliability: list[dict[str, Any]] = field(default_factory=list)
+    registers: list[dict[str, Any]] = field(default_factory=list)  # when the gold names each passage's register
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": "passages", "items": self.items, "precision": self.precision, "recall": self.recall,
-                "f1": self.f1, "labels": self.labels, "reliability": self.reliability, "misses": self.misses}
+                "f1": self.f1, "labels": self.labels, "reliability": self.reliability, "registers": self.registers,
+                "misses": self.misses}
 
 
 def label_of(row: dict[str, Any]) -> str | None:
@@ -115,9 +117,14 @@ def passage_reliability(items: list[dict[str, Any]], fused: dict[tuple[str, str]
 def score_passages(items: list[dict[str, Any]], predicted: dict[str, set[str]]) -> PassageReport:
     scores = {lab: LabelScore(lab) for lab in LABELS}
     misses = []
+    by_register: dict[str, list[int]] = {}  # register -> [passages, tp, fp, fn], in the file's order
     for it in items:
         gold = {str(a) for a in it.get("areas", [])} | set(it.get("themes", []))
-        pred = predicted.get(str(it["id"]), set())
+        pred = predicted.get(str(it["id"]), set()) & set(LABELS)
+        if it.get("register"):
+            counts = by_register.setdefault(str(it["register"]), [0, 0, 0, 0])
+            for k, v in enumerate((1, len(gold & pred), len(pred - gold), len(gold - pred))):
+                counts[k] += v
         for lab, sc in scores.items():
             g, p = lab in gold, lab in pred
             sc.tp += g and p
@@ -131,7 +138,15 @@ def score_passages(items: list[dict[str, Any]], predicted: dict[str, set[str]]) 
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return PassageReport(len(items), p, r, 2 * p * r / (p + r) if p + r else 0.0,
-                         [s.to_json() for s in scores.values()], misses)
+                         [s.to_json() for s in scores.values()], misses,
+                         registers=[_register_row(reg, *c) for reg, c in by_register.items()])
+
+
+def _register_row(register: str, n: int, tp: int, fp: int, fn: int) -> dict[str, Any]:
+    """One register's micro figures: the weakest kind of text is what a new user should expect."""
+    return {"register": register, "passages": n, "tp": tp, "fp": fp, "fn": fn,
+            "precision": tp / (tp + fp) if tp + fp else None, "recall": tp / (tp + fn) if tp + fn else None,
+            "f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None}
 
 
 def evaluate_passages(items: list[dict[str, Any]], codebook: str | Path | None = None,
