@@ -156,6 +156,7 @@ CLASSES = [  # (text, labels it must get, labels it must not get): one sentence 
     ("Fick äntligen gå en MI-utb i höstas.", {"10"}, set()),
     ("Jag har fem års utbildning och tjänar ändå för lite.", {"lon"}, {"10"}),
     ("Case review varannan vecka med hela gruppen och en specialist.", {"8"}, set()),
+    ("Riktlinjerna kom från stadsledningskontoret i våras.", set(), {"13", "lokaler"}),
 ]
 
 
