@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from qualcode.codebook import Code
 from qualcode.project import Project
 from qualcode.tally.codings import counting, live_only, prepare, table_codes
-from qualcode.tally.scope import check_attributes, docs_sql, document_scope, placeholders
+from qualcode.tally.scope import check_attributes, docs_sql, document_scope, open_questions, placeholders
 
 
 @dataclass
@@ -46,7 +46,8 @@ def code_matrix(project: Project, *, groups: Sequence[str] | None = None, codes:
     src = prepare(conn, counting(project, coder, include_suggestions))
     kind, fields, needs_cell = document_scope(project, fields, kind)
     code_list = table_codes(project, src, groups, codes, fields)
-    docs_query, args = docs_sql(kind, where, [], fields if needs_cell else None)
+    docs_query, args = docs_sql(kind, where, [], fields if needs_cell else None,
+                                with_answer=open_questions(project, fields) if needs_cell else False)
     docs = sorted(r[0] for r in conn.execute(docs_query, args))
     in_scope = set(docs)
     ids = [c.id for c in code_list]

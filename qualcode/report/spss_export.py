@@ -5,7 +5,7 @@ them), each choice field as a number 1–14 (the plan's numbering) with the area
 and declared user-missing codes for Ej svar (99: no area coded in an answer cell) and Ej granskad
 (98: an answer with area suggestions nobody has decided on yet, as the tallies count it), and one 0/1
 variable per code of each open question (1 = the answer carries the code; empty when the
-respondent had no answer cell). Variable labels come from the study's labels and the codebook.
+respondent left the question empty or answered only "-"). Variable labels come from the study's labels and the codebook.
 Only validated codings count, as in every tally.
 """
 
@@ -39,13 +39,14 @@ def respondent_frame(project: Project, *, coder: str | None = None, include_sugg
     src = prepare(project.conn, counting(project, coder, include_suggestions))
     coded = _codings(project, src)
     cells = _cells(project)
+    answers = _cells(project, with_answer=True)
     fields = project.fields()
     labels = titles(project.conn, fields)
     for field, info in sorted(fields.items()):
         if info["kind"] == "choice":
             _choice_column(project, src, field, labels[field], ids, (cells, coded), data, meta, names, lang)
         elif info["kind"] == "text":
-            _code_columns(project, field, labels[field], ids, cells, coded, data, meta, names)
+            _code_columns(project, field, labels[field], ids, answers, coded, data, meta, names)
     return pd.DataFrame(data), meta
 
 
@@ -123,8 +124,13 @@ def _codings(project: Project, src: Any) -> dict[tuple[str, str], set[str]]:
     return out
 
 
-def _cells(project: Project) -> set[tuple[str, str]]:
-    return {(r[0], r[1]) for r in project.conn.execute("SELECT DISTINCT doc, field FROM segments WHERE retired = 0")}
+def _cells(project: Project, with_answer: bool = False) -> set[tuple[str, str]]:
+    """(doc, field) of the live cells; ``with_answer``: only those holding an answer (an open
+    question left empty or answered "-" is missing, not 0 for every code)."""
+    from qualcode.tally.scope import answered
+    cond = f" AND {answered('s')}" if with_answer else ""
+    return {(r[0], r[1]) for r in project.conn.execute(
+        f"SELECT DISTINCT s.doc, s.field FROM segments s WHERE s.retired = 0{cond}")}
 
 
 def _choice_column(project: Project, src: Any, field: str, label: str, ids: list[str], known: tuple[set, dict],

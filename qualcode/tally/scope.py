@@ -19,14 +19,26 @@ def placeholders(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
 
 
+# a cell that holds an answer: more than blanks, dashes and punctuation ("", "-", "–", "..."):
+# the respondents who left an open question empty are not in its denominator
+NO_ANSWER_CHARS = " \t\r\n-–—.,;:!?/*_()[]\"'"
+
+
+def answered(alias: str) -> str:
+    """SQL: the segment ``alias`` holds an answer (see NO_ANSWER_CHARS)."""
+    return f"trim({alias}.text, '{NO_ANSWER_CHARS.replace(chr(39), chr(39) * 2)}') != ''"
+
+
 def docs_sql(kind: str | None, where: dict[str, str] | None, by: Sequence[str],
-             require_fields: Sequence[str] | None = None) -> tuple[str, list[Any]]:
+             require_fields: Sequence[str] | None = None, *, with_answer: bool = False) -> tuple[str, list[Any]]:
     """SELECT doc, b0, b1 … for the documents in scope, with their grouping attribute values.
 
     ``where`` values match exactly; an empty value matches a blank or absent attribute (a
     respondent who left it out belongs to the blank group, as in the report), and the key
     ``kind`` filters on the document kind. ``require_fields`` keeps only documents with a live
-    segment in one of those fields: the respondents who were asked the question.
+    segment in one of those fields: the respondents who were asked the question; ``with_answer``
+    only those whose cell holds an answer (an open question's respondents; a blank choice cell
+    is Ej svar and stays in that table's total).
     """
     cols = ["d.id AS doc"] + [f"a{i}.value AS b{i}" for i in range(len(by))]
     joins: list[str] = []
@@ -54,7 +66,7 @@ def docs_sql(kind: str | None, where: dict[str, str] | None, by: Sequence[str],
             args += [attr, value]
     if require_fields:
         conds.append(f"EXISTS (SELECT 1 FROM segments r WHERE r.doc = d.id AND r.retired = 0 "
-                     f"AND r.field IN ({placeholders(require_fields)}))")
+                     f"AND r.field IN ({placeholders(require_fields)}){' AND ' + answered('r') if with_answer else ''})")
         args += list(require_fields)
     sql = f"SELECT {', '.join(cols)} FROM documents d {' '.join(joins)}"
     if conds:
@@ -116,6 +128,13 @@ def _field_kind(project: Project, fields: Sequence[str]) -> str:
         raise QualcodeError(f"fields {', '.join(fields)} belong to both interviews and survey responses; "
                             "tally them separately")
     return kinds.pop() if kinds else "response"
+
+
+def open_questions(project: Project, fields: Sequence[str]) -> bool:
+    """Whether every one of ``fields`` is an open (free-text) survey question, whose denominator
+    is the respondents who wrote something."""
+    known = project.fields()
+    return bool(fields) and all(known.get(f, {}).get("kind") == "text" for f in fields)
 
 
 def document_scope(project: Project, fields: Sequence[str] | None, kind: str | None) -> tuple[str, list[str], bool]:
