@@ -526,3 +526,33 @@ def test_status_says_what_the_next_suggest_would_redo(cli, project_path, tmp_pat
     assert "koder vars regler eller uppmätta poäng ändrats" in cli("status").stdout
     assert cli("suggest").exit_code == 0
     assert "suggest har inget att göra om" in cli("status").stdout
+
+
+def test_a_verdict_counts_for_every_rule_that_suggested_the_code(project, notes):
+    """A decision answers the best-scored row, often the base model's; the rule patterns that
+    found the same code on that segment learn from it too, and the review flags negated evidence
+    whichever row is best."""
+    from qualcode.review.decisions import record
+    from qualcode.review.queue import Item, detail
+    from qualcode.suggest.run import suggest
+    project.import_notes(notes)
+    suggest(project)
+    row = project.conn.execute(
+        "SELECT r.segment, r.code, r.source, r.score FROM suggestions r JOIN suggestions b "
+        "ON b.segment = r.segment AND b.code = r.code AND b.source LIKE 'base:%' "
+        "WHERE r.source LIKE 'rule:%' ORDER BY r.score DESC LIMIT 1").fetchone()
+    assert row is not None, "the fixture notes give a code both a rule and the base model find"
+    seg, code, source, before = row
+    base = project.conn.execute("SELECT source FROM suggestions WHERE segment = ? AND code = ? AND source LIKE 'base:%'",
+                                (seg, code)).fetchone()[0]
+    for coder in ("anna", "bo"):
+        record(project, seg, code, coder, "reject", suggestion_source=base)
+    suggest(project)
+    after = project.conn.execute("SELECT score FROM suggestions WHERE segment = ? AND code = ? AND source = ?",
+                                 (seg, code, source)).fetchone()[0]
+    assert after < before
+    with project.transaction():
+        project.conn.execute("UPDATE suggestions SET negated = 1 WHERE segment = ? AND code = ? AND source = ?",
+                             (seg, code, source))
+    doc = project.conn.execute("SELECT doc FROM segments WHERE id = ?", (seg,)).fetchone()[0]
+    assert detail(project, Item(seg, code, 0.0, [source], doc, "notes", 0, 0, ""), "anna").negated

@@ -259,7 +259,10 @@ def detail(project: Any, item: Item, coder: str) -> Detail:
     reason, candidates = "", []
     if best is not None:
         span = evidence_span(seg["start"], seg["end"], seg["text"], best["start"], best["end"])
-        negated = bool(best["negated"])
+        # flagged when any source's evidence is negated: the base model's row, often the best,
+        # points at no words and is never flagged itself
+        negated = bool(conn.execute("SELECT MAX(negated) FROM suggestions WHERE segment = ? AND code = ?",
+                                    (item.segment, item.code)).fetchone()[0])
         reason = best["reason"] or ""
         candidates = _candidates(best["candidates"])
     before, after = segment_context(conn, item.segment)

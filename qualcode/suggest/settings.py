@@ -30,11 +30,13 @@ def pipeline_choice(project: Any, model: str | None = None) -> PipelineChoice:
 
 
 def judged_counts(conn: Any) -> dict[tuple[str, str], tuple[int, int]]:
-    """(code, pattern label) -> (accepted, judged) over the current verdicts on its suggestions."""
+    """(code, pattern label) -> (accepted, judged): the current verdicts on segments where the
+    pattern suggests the code. Every pattern that found it gets the verdict, not only the source
+    the decision answered (the best-scored row, often the base model's)."""
     return {(code, source[len("rule:"):]): (int(accepted), int(judged)) for code, source, accepted, judged in conn.execute(
-        "SELECT code, suggestion_source, SUM(verdict = 'accept'), COUNT(*) FROM current_decisions "
-        "WHERE suggestion_source LIKE 'rule:%' AND verdict IN ('accept', 'reject') "
-        "GROUP BY code, suggestion_source")}
+        "SELECT s.code, s.source, SUM(d.verdict = 'accept'), COUNT(*) FROM current_decisions d "
+        "JOIN suggestions s ON s.segment = d.segment AND s.code = d.code AND s.source LIKE 'rule:%' "
+        "WHERE d.verdict IN ('accept', 'reject') GROUP BY s.code, s.source")}
 
 
 def blended(accepted: int, judged: int, prior: float) -> float:
