@@ -157,6 +157,7 @@ CLASSES = [  # (text, labels it must get, labels it must not get): one sentence 
     ("Jag har fem års utbildning och tjänar ändå för lite.", {"lon"}, {"10"}),
     ("Case review varannan vecka med hela gruppen och en specialist.", {"8"}, set()),
     ("Riktlinjerna kom från stadsledningskontoret i våras.", set(), {"13", "lokaler"}),
+    ("Flera socialsekreterare har slutat och vi har tre vakanser.", {"personalomsattning"}, {"3"}),
 ]
 
 
