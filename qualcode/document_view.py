@@ -16,6 +16,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from qualcode.i18n import t
+from qualcode.ingest.report_text import kind_name
 from qualcode.memos import coding_memos, list_memos
 from qualcode.tally.codings import resolve_coder
 
@@ -66,7 +67,7 @@ def _spans(project: Any, doc: str, coder: str | None) -> list[dict[str, Any]]:
 
 def render_document(view: dict[str, Any], codebook: Any) -> Group:
     """Rich renderable: header, attributes, the segments with their codes, spans and memos."""
-    parts: list[Any] = [Text.assemble((view["id"], "bold"), f" ({view['kind']})",
+    parts: list[Any] = [Text.assemble((view["id"], "bold"), f" ({kind_name(view['kind'])})",
                                       (" " + t("docs.removed"), "red") if view.get("removed") else "")]
     if view["attributes"]:
         parts.append(Text(f"{t('docs.attributes')}: " + " · ".join(f"{k}={v if v is not None else ''}"

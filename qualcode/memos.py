@@ -27,7 +27,10 @@ SPAN_NOTE = re.compile(r"^span \d+:\d+$")   # qualcode.spans' note on the decisi
 
 @dataclass
 class Memo:
-    id: int
+    """A memo, or (``decision`` set, ``id`` None) the note a coder wrote with a verdict, which
+    counts as a memo on that coding: its author is the coder, its time the decision's."""
+
+    id: int | None
     kind: str
     doc: str | None
     code: str | None
@@ -36,6 +39,7 @@ class Memo:
     author: str | None
     created_at: str
     updated_at: str
+    decision: int | None = None
 
     @property
     def target(self) -> str:
@@ -51,7 +55,24 @@ class Memo:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "target": self.target, "doc": self.doc, "code": self.code,
                 "segment": self.segment, "text": self.text, "author": self.author,
-                "created_at": self.created_at, "updated_at": self.updated_at}
+                "created_at": self.created_at, "updated_at": self.updated_at, "decision": self.decision}
+
+    def describe(self, codebook: Any = None) -> str:
+        """What the memo is about, in words of the run's language: "koden Lön", "dokumentet R06",
+        "kodningen Lön i R06, segment 12" (a code by its label when ``codebook`` knows it); a
+        reviewer's note says that it is one."""
+        code = self.code
+        if code and codebook is not None and code in codebook.by_id:
+            code = codebook.by_id[code].label
+        if self.kind == "project":
+            text = t("memo.target.project")
+        elif self.kind == "document":
+            text = t("memo.target.document", doc=self.doc)
+        elif self.kind == "code":
+            text = t("memo.target.code", code=code)
+        else:
+            text = t("memo.target.coding", code=code, doc=self.doc, segment=self.segment)
+        return t("memo.from_review", target=text) if self.decision is not None else text
 
 
 def _target(project: Any, doc: str | None, code: str | None, segment: int | None
@@ -144,27 +165,44 @@ def delete_memo(project: Any, memo_id: int) -> None:
 
 
 def list_memos(project: Any, *, kind: str | None = None, doc: str | None = None, code: str | None = None,
-               segment: int | None = None) -> list[Memo]:
+               segment: int | None = None, notes: bool = True) -> list[Memo]:
     """Memos, oldest first, optionally only of one kind or about one document, code or segment.
-    ``doc`` also finds the memos on that document's codings; ``code`` those on its codings."""
+    ``doc`` also finds the memos on that document's codings; ``code`` those on its codings.
+    With ``notes`` the notes written with a verdict (review screen or sheet) come too, as memos
+    on their coding, since that is what they are (README: "counts as a memo on that coding")."""
     if kind and kind not in KINDS:
         raise QualcodeError(f"unknown memo kind {kind!r} (kinds: {', '.join(KINDS)})")
-    conds, args = [], []
-    if kind:
-        conds.append("kind = ?")
-        args.append(kind)
     if doc:
         project.check_documents([doc])
-        conds.append("doc = ?")
-        args.append(doc)
-    if code:
-        conds.append("code = ?")
-        args.append(project.codebook.resolve(code).id)
-    if segment is not None:
-        conds.append("segment = ?")
-        args.append(segment)
+    code_id = project.codebook.resolve(code).id if code else None
+    conds, args = [], []
+    for column, value in (("kind", kind), ("doc", doc), ("code", code_id), ("segment", segment)):
+        if value is not None:
+            conds.append(f"{column} = ?")
+            args.append(value)
     sql = "SELECT * FROM memos" + (" WHERE " + " AND ".join(conds) if conds else "") + " ORDER BY id"
-    return [Memo(**dict(r)) for r in project.conn.execute(sql, args)]
+    memos = [Memo(**dict(r)) for r in project.conn.execute(sql, args)]
+    if notes and kind in (None, "coding"):
+        memos += review_notes(project, doc=doc, code=code_id, segment=segment)
+        memos.sort(key=lambda m: m.created_at)   # stable: memos keep their order among themselves
+    return memos
+
+
+def review_notes(project: Any, *, doc: str | None = None, code: str | None = None,
+                 segment: int | None = None) -> list[Memo]:
+    """The notes of every coder's latest decisions, as coding memos (``decision`` set, no id);
+    the mark a span coding leaves on its segments is not a note a person wrote."""
+    sql = ("SELECT d.id, l.segment, l.code, l.doc, l.coder, d.note, d.made_at FROM latest_decisions l "
+           "JOIN decisions d ON d.id = l.decision WHERE d.note IS NOT NULL AND d.note != ''")
+    args: list[Any] = []
+    for column, value in (("l.doc", doc), ("l.code", code), ("l.segment", segment)):
+        if value is not None:
+            sql += f" AND {column} = ?"
+            args.append(value)
+    return [Memo(id=None, kind="coding", doc=d, code=c, segment=seg, text=note, author=coder, created_at=made,
+                 updated_at=made, decision=did)
+            for did, seg, c, d, coder, note, made in project.conn.execute(sql + " ORDER BY d.id", args)
+            if not SPAN_NOTE.match(note)]
 
 
 def coding_memos(project: Any, coder: str | None = None) -> dict[tuple[int, str], list[str]]:

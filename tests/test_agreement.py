@@ -202,7 +202,7 @@ def test_cli_reconcile(project: Project, tmp_path: Path, cli) -> None:
     two_coders(project, tmp_path)
     r = cli("reconcile", "--coders", "anna,bo", "--as", "konsensus", input="ynq")
     assert r.exit_code == 0, r.output
-    assert "4 agreed decisions copied to konsensus" in r.output and "2 avgjorda" in r.output
+    assert "4 samstämmiga beslut kopierade till konsensus" in r.output and "2 avgjorda" in r.output
     r = cli("agreement", "--coders", "anna,konsensus", "--format", "json")
     data = json.loads(r.output)
     assert data["overall"]["n"] == 7

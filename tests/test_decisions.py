@@ -106,7 +106,7 @@ def test_bulk_accept_records_origin_bulk(project: Project, tmp_path: Path, cli) 
     standard(project, tmp_path)
     r = cli("review", "accept", "--min-score", "0.8", "--coder", "anna")
     assert r.exit_code == 0, r.output
-    assert "accepted 3 suggestions" in r.output and "3 still pending" in r.output
+    assert "accepterade 3 förslag" in r.output and "3 återstår att granska" in r.output
     rows = project.conn.execute("SELECT code, origin, verdict FROM decisions ORDER BY code").fetchall()
     assert [tuple(r) for r in rows] == [("adm_stod_handlaggare", "bulk", "accept"), ("lokaler", "bulk", "accept"),
                                         ("lon", "bulk", "accept")]

@@ -50,7 +50,7 @@ def test_memo_cli_add_edit_list_show(project: Project, tmp_path: Path, cli, monk
     r = cli("memo", "edit", "1")
     assert r.exit_code == 0 and "memo 1" in r.output
     r = cli("memo", "show", "1")
-    assert "Skrivet i editorn" in r.output and "doc:i02" in r.output
+    assert "Skrivet i editorn" in r.output and "dokumentet i02" in r.output
     r = cli("memo", "list", "--format", "json")
     assert [m["text"] for m in json.loads(r.output)["memos"]] == ["Skrivet i editorn"]
     r = cli("memo", "show", "9")

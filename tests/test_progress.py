@@ -93,7 +93,7 @@ def test_report_output_is_unchanged_without_a_terminal(cli, project, tmp_path: P
     r = cli("report", "-o", str(tmp_path / "rapport"))
     assert r.exit_code == 0, r.output
     assert r.stderr == ""
-    assert r.output.startswith("wrote ") and len(r.output.strip().splitlines()) == 1
+    assert r.output.startswith("skrev ") and len(r.output.strip().splitlines()) == 1
 
 
 def test_build_report_ticks_every_planned_step(project, tmp_path: Path) -> None:

@@ -109,7 +109,7 @@ def test_suggestions_list_files_carry_the_whole_text(project: Project, tmp_path:
 
 def test_suggestions_list_csv_to_stdout_carries_the_whole_text(project: Project, tmp_path: Path, cli) -> None:
     _long_suggestion(project, tmp_path)
-    rows = list(csv.reader(cli("suggestions", "list", "-f", "csv").output.splitlines()))
+    rows = list(csv.reader(cli("suggestions", "list", "-f", "csv").output.splitlines(), delimiter=";"))
     assert rows[1][rows[0].index("text")] == LONG
 
 

@@ -90,7 +90,7 @@ def test_remove_through_the_cli_and_bad_spans(coded, cli) -> None:
     assert cli("code", "n1", "lon", "--span", "0:5", "--coder", "anna").exit_code == 0
     assert _presence(cli, "lon") == 1
     r = cli("code", "n1", "lon", "--span", "0:5", "--coder", "anna", "--remove")
-    assert r.exit_code == 0 and "removed" in r.output
+    assert r.exit_code == 0 and "tog bort lon" in r.output
     assert cli("code", "n1", "lon", "--span", "0:5", "--coder", "anna", "--remove").exit_code == 1
     assert cli("code", "n1", "lon", "--span", "5:99999", "--coder", "anna").exit_code == 1
     assert cli("code", "nx", "lon", "--span", "0:5", "--coder", "anna").exit_code == 1
@@ -100,4 +100,4 @@ def test_the_segment_form_still_works(coded, cli) -> None:
     seg = coded.segments(doc="n1")[1]["segment"]
     coded.close()
     r = cli("code", str(seg), "lokaler", "--coder", "anna")
-    assert r.exit_code == 0 and f"segment {seg}: coded lokaler" in r.output
+    assert r.exit_code == 0 and f"segment {seg}: kodade lokaler" in r.output

@@ -167,7 +167,7 @@ def test_trained_pipeline_through_model_option(cli, project, notes, tmp_path):
     project.import_notes(notes)
     r = cli("suggest", "--model", str(model))
     assert r.exit_code == 0, r.output
-    assert "trained spaCy pipeline sv_tiny_test" in r.output
+    assert "tränad spaCy-pipeline sv_tiny_test" in r.output
     pipes = {row[0] for row in project.conn.execute("SELECT DISTINCT pipeline FROM segment_tokens")}
     assert len(pipes) == 1 and pipes.pop().startswith("path:")
     assert ("a1", "lon") in {(r["doc"], r["code"]) for r in export(cli, tmp_path)}
@@ -322,7 +322,7 @@ def test_force_option_and_summary_in_the_cli(cli, project, notes):
     r = cli("suggest", "--format", "json")
     data = json.loads(r.stdout)
     assert r.exit_code == 0 and data["segments"] == 0 and data["current"] > 0 and data["rule_suggestions"] == 0
-    assert "suggestions are up to date" in r.stderr
+    assert "segment är aktuella" in r.stderr
     r = cli("suggest", "--force", "--format", "json")
     data = json.loads(r.stdout)
     assert data["cached"] == data["segments"] > 0 and data["current"] == 0

@@ -9,10 +9,12 @@ from qualcode.errors import QualcodeError
 from qualcode.cli.options import (
     State,
     Table,
+    csv_style_option,
     emit,
     output_options,
     pass_state,
     progress_bar,
+    sheet_style,
     split_values,
 )
 from qualcode.i18n import t
@@ -41,11 +43,12 @@ from qualcode.suggest.model.storage import list_models
 @click.option("--curve", type=click.Path(dir_okay=False), default=None, metavar="F.png",
               help="Draw F1 against the number of validated segments (PNG or SVG).")
 @click.option("--list", "list_", is_flag=True, help="List the stored models and stop.")
+@csv_style_option
 @output_options(formats=("table", "json", "md", "csv"))
 @pass_state
 def learn(state: State, coder: str | None, groups: tuple[str, ...], seed: int, classifier: str, min_examples: int,
           no_cv: bool, force: bool, apply_: bool, apply_only: bool, docs: tuple[str, ...], min_score: float,
-          curve: str | None, list_: bool, fmt: str, output: str | None) -> None:
+          curve: str | None, list_: bool, fmt: str, output: str | None, csv_style: str | None) -> None:
     """Train a model per code group on the validated codes; print cross-validated precision, recall, F1.
 
     Accepted and added codes are positives; rejected suggestions and the other codes of a
@@ -63,7 +66,7 @@ def learn(state: State, coder: str | None, groups: tuple[str, ...], seed: int, c
         models = list_models(project)
         emit(fmt, output, data=models, tables=[Table("Modeller", ["grupp", "version", "tränad", "segment"],
                                                      [[m["group"], m["version"], m["trained_at"], m["n_segments"]]
-                                                      for m in models])])
+                                                      for m in models])], csv_style=sheet_style(csv_style))
         return
     data: dict = {}
     tables: list[Table] = []
@@ -92,7 +95,7 @@ def learn(state: State, coder: str | None, groups: tuple[str, ...], seed: int, c
         tables.append(Table("Inlärningskurva (F1 på utelämnade dokument)", ["grupp", "segment", "F1"],
                             [[g, n, f] for g, pts in points.items() for n, f in pts], formats={"F1": "float3"},
                             note=f"diagram: {curve}"))
-    emit(fmt, output, data=data, tables=tables)
+    emit(fmt, output, data=data, tables=tables, csv_style=sheet_style(csv_style))
 
 
 def _learn_tables(summary: LearnSummary) -> list[Table]:

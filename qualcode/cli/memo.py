@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.options import State, SubGroup, Table, emit, output_options, pass_state
+from qualcode.cli.options import (
+    State,
+    SubGroup,
+    Table,
+    csv_style_option,
+    emit,
+    output_options,
+    pass_state,
+    sheet_style,
+)
 from qualcode.errors import QualcodeError
 from qualcode.i18n import t
 from qualcode.memos import (
@@ -51,7 +60,7 @@ def memo_add(state: State, doc: str | None, code: str | None, segment: int | Non
             raise QualcodeError("no memo written (the editor was closed without saving)")
     m = add_memo(state.project, text, doc=doc, code=code, segment=segment,
                  author=(author or "").strip() or default_author())
-    click.echo(t("memo.added", id=m.id, target=m.target))
+    click.echo(t("memo.added", id=m.id, target=m.describe(state.project.codebook)))
 
 
 @memo.command("edit")
@@ -84,17 +93,25 @@ def memo_delete(state: State, memo_id: int) -> None:
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only memos of this kind.")
 @click.option("--doc", default=None, help="Memos on this document and its codings.")
 @click.option("--code", default=None, help="Memos on this code and its codings.")
+@csv_style_option
 @output_options(formats=("table", "json", "jsonl", "csv", "md", "xlsx"))
 @pass_state
-def memo_list(state: State, kind: str | None, doc: str | None, code: str | None, fmt: str, output: str | None) -> None:
-    """The memos, oldest first."""
+def memo_list(state: State, kind: str | None, doc: str | None, code: str | None, fmt: str, output: str | None,
+              csv_style: str | None) -> None:
+    """The memos, oldest first, with the notes written with a verdict (a memo on that coding)."""
     memos = list_memos(state.project, kind=kind, doc=doc, code=code)
     if fmt == "jsonl":
         emit(fmt, output, records=(m.to_json() for m in memos))
         return
+    if not memos and fmt == "table" and not output:   # one line, not an empty table
+        named = [f"--{k} {v}" for k, v in (("kind", kind), ("doc", doc), ("code", code)) if v]
+        click.echo(t("memo.none_found", filters=", ".join(named)) if named else t("memo.none"))
+        return
     cols = t("memo.columns").split("|")
-    table = Table(t("memo.table"), cols, [[m.id, m.target, m.text, author_name(m), m.updated_at] for m in memos])
-    emit(fmt, output, data={"memos": [m.to_json() for m in memos]}, tables=[table])
+    cb = state.project.codebook
+    table = Table(t("memo.table"), cols,
+                  [[m.id, m.describe(cb), m.text, author_name(m), m.updated_at] for m in memos])
+    emit(fmt, output, data={"memos": [m.to_json() for m in memos]}, tables=[table], csv_style=sheet_style(csv_style))
 
 
 @memo.command("show")
@@ -103,7 +120,7 @@ def memo_list(state: State, kind: str | None, doc: str | None, code: str | None,
 def memo_show(state: State, memo_id: int) -> None:
     """One memo in full."""
     m = get_memo(state.project, memo_id)
-    click.echo(f"memo {m.id} · {m.target} · {author_name(m)} · {m.updated_at}\n\n{m.text}")
+    click.echo(f"memo {m.id} · {m.describe(state.project.codebook)} · {author_name(m)} · {m.updated_at}\n\n{m.text}")
 
 
 COMMANDS = [memo]

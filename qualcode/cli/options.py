@@ -21,13 +21,14 @@ from rich.progress import (
 )
 
 from qualcode.errors import QualcodeError
-from qualcode.i18n import t
+from qualcode.i18n import language, t
 from qualcode.project import Project
 from qualcode.report import formats
 from qualcode.report.formats import FILE_FORMATS, TEXT_FORMATS, Table
+from qualcode.report.formats.csv import CSV_STYLES
 
 __all__ = ["WORKFLOW", "WorkflowGroup", "SubGroup", "State", "pass_state", "output_options", "emit", "Table",
-           "progress_bar", "parse_where", "split_values", "code_ids", "print_rich"]
+           "csv_style_option", "sheet_style", "progress_bar", "parse_where", "split_values", "code_ids", "print_rich"]
 
 # the order in which ``qualcode --help`` lists commands: the order of the work
 WORKFLOW = ["init", "status", "codebook", "import", "docs", "fields", "export", "suggest", "suggestions", "explain",
@@ -106,8 +107,25 @@ def output_options(formats: Iterable[str] = TEXT_FORMATS + FILE_FORMATS, default
     return decorate
 
 
+def csv_style_option(f: Callable) -> Callable:
+    """``--csv-style`` of a listing command: how its ``-f csv`` is written, as the tallies and the
+    report write theirs (the same choices, the same default: the run's language)."""
+    return click.option("--csv-style", type=click.Choice(list(CSV_STYLES)), default=None,
+                        help="CSV for this spreadsheet: sv/excel-sv ';' and decimal comma, excel-en/en ',' and "
+                             "point (default: as the run's language writes numbers). A file (-o) starts with a "
+                             "UTF-8 BOM.")(f)
+
+
+def sheet_style(csv_style: str | None) -> str:
+    """The CSV style a listing command writes: the one asked for, else the run's language's, so
+    that a Swedish run's file opens as columns with decimal commas in a Swedish Excel."""
+    return csv_style or language()
+
+
 def emit(fmt: str, output: str | None, *, echo_file: bool = True, **content: Any) -> None:
-    """``formats.emit`` and, when a file was written, say so on stderr."""
+    """``formats.emit`` and, when a file was written, say so on stderr. A listing command passes
+    ``csv_style=sheet_style(...)`` (the report's CSV writer); exports meant for programs pass none
+    and get plain "," CSV without a BOM."""
     if output and not Path(output).absolute().parent.is_dir():
         raise QualcodeError(f"cannot write {output}: folder {Path(output).absolute().parent} does not exist")
     formats.emit(fmt, output, **content)

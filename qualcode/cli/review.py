@@ -8,13 +8,15 @@ from qualcode.cli.options import (
     State,
     SubGroup,
     Table,
+    csv_style_option,
     emit,
     output_options,
     parse_where,
     pass_state,
+    sheet_style,
 )
 from qualcode.errors import QualcodeError
-from qualcode.i18n import t
+from qualcode.i18n import language, t
 from qualcode.review.agreement import (
     UNITS,
     adopt_agreements,
@@ -113,11 +115,17 @@ def review_accept(state: State, coder: str, min_score: float, codes, group, doc,
     filt = _filter(state, codes, group, doc, field_, where)
     if dry_run:
         n = sum(1 for it in pending(state.project, check_coder(coder), filt) if it.score >= min_score)
-        click.echo(f"would accept {n} suggestions scoring >= {min_score} for {coder}")
+        click.echo(t("review.would_accept", n=n, score=_score(min_score), coder=coder))
         return
     n = accept_above(state.project, coder, min_score, filt)
     left = len(pending(state.project, coder, filt))
-    click.echo(f"accepted {n} suggestions scoring >= {min_score} as {coder}; {left} still pending")
+    click.echo(t("review.accepted", n=n, score=_score(min_score), coder=coder, left=left))
+
+
+def _score(value: float) -> str:
+    """A score as the user typed it, with the run's decimal mark (0,9 in Swedish)."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if language() == "sv" else text
 
 
 @review.command("export")
@@ -168,7 +176,7 @@ def code_cmd(state: State, target: str, code: str, coder: str, quote: str | None
             raise QualcodeError(f"{target!r} is not a segment number; to code part of a document give "
                                 "--quote \"the words\" or --span START:END")
         code_segment(state.project, int(target), code, coder, verdict="reject" if remove else "add", note=note)
-        click.echo(f"segment {target}: {'removed' if remove else 'coded'} {code} as {coder}")
+        click.echo(t("code.removed" if remove else "code.coded", segment=target, code=code, coder=coder))
         return
     if quote is not None and span is not None:
         raise QualcodeError("give --quote or --span, not both")
@@ -183,8 +191,8 @@ def code_cmd(state: State, target: str, code: str, coder: str, quote: str | None
     else:
         s = spans.add_span(p, target, start, end, code, coder, field=field_, memo=note)
     text = spans.field_texts(p.conn, target)[s.field][s.start:s.end]
-    click.echo(f"{target} {s.field} {s.start}:{s.end}: {'removed' if remove else 'coded'} {s.code} as {coder}: "
-               f"{text!r}")
+    click.echo(t("code.span_removed" if remove else "code.span_coded", doc=target, field=s.field, start=s.start,
+                 end=s.end, code=s.code, coder=coder, text=repr(text)))
 
 
 @click.command()
@@ -198,10 +206,12 @@ def code_cmd(state: State, target: str, code: str, coder: str, quote: str | None
 @click.option("--nominal", is_flag=True, help="Overall: one nominal value per segment (the set of codes given).")
 @click.option("--min-score", type=float, default=0.5, show_default=True,
               help="With --machine: a suggestion counts as the machine's yes from this score.")
+@csv_style_option
 @output_options(formats=("table", "json", "csv", "md", "xlsx"))
 @pass_state
 def agreement(state: State, coders: str | None, machine: bool, coder: str | None, group: str | None, where,
-              unit: str, nominal: bool, min_score: float, fmt: str, output: str | None) -> None:
+              unit: str, nominal: bool, min_score: float, fmt: str, output: str | None,
+              csv_style: str | None) -> None:
     """Agreement between coders (percent, Cohen's kappa, Krippendorff's alpha), or machine vs a coder.
 
     A unit is a (segment, code) pair that either coder decided on or that has a suggestion, on
@@ -225,7 +235,7 @@ def agreement(state: State, coders: str | None, machine: bool, coder: str | None
                    [[r["source"], r["code"], r["suggestions"], r["tp"], r["fp"], r["precision"], r["recall"], r["f1"],
                      r["kappa"]] for r in data["rules"]],
                    formats={k: "float3" for k in ("precision", "recall", "F1", "kappa")}, decimal_comma=False)
-        emit(fmt, output, data=data, tables=[t1, t2])
+        emit(fmt, output, data=data, tables=[t1, t2], csv_style=sheet_style(csv_style))
         return
     if not coders:
         raise QualcodeError("give --coders A,B (or --machine --coder A)")
@@ -247,7 +257,7 @@ def agreement(state: State, coders: str | None, machine: bool, coder: str | None
                             [[d["doc"], d["segment"], d["code"]]
                              + ["ja" if d["values"][k] == 1 else "nej" if d["values"][k] == 0 else "–" for k in names]
                              + [d["text"]] for d in data["disagreements"]]))
-    emit(fmt, output, data=data, tables=tables)
+    emit(fmt, output, data=data, tables=tables, csv_style=sheet_style(csv_style))
 
 
 @click.command()
@@ -260,7 +270,7 @@ def reconcile(state: State, coders: str, as_coder: str, group: str | None) -> No
     from qualcode.review.reconcile import ReconcileSession
     names = parse_coders(coders)
     adopted = adopt_agreements(state.project, names, as_coder, group=group)
-    click.echo(f"{adopted} agreed decisions copied to {as_coder}")
+    click.echo(t("reconcile.adopted", n=adopted, coder=as_coder))
     keys = _keys()
     with keys:
         ReconcileSession(state.project, names, as_coder, group=group, keys=keys.reader).run()

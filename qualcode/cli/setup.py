@@ -14,12 +14,14 @@ from qualcode.cli.options import (
     SubGroup,
     Table,
     code_ids,
+    csv_style_option,
     emit,
     output_options,
     parse_where,
     pass_state,
     print_rich,
     progress_bar,
+    sheet_style,
 )
 from qualcode.codebook import diff_codebooks, load_codebook
 from qualcode.errors import QualcodeError
@@ -44,8 +46,9 @@ def init(state: State, codebook: str | None) -> None:
 def status(state: State, fmt: str, output: str | None) -> None:
     """Documents by kind and attribute, segments, suggestions pending, decisions by coder, what
     suggest would redo, and the next step; in the run's language (the JSON keeps its English keys)."""
-    from qualcode.status_view import next_step, status_tables
+    from qualcode.status_view import codebook_error, next_step, status_tables
     s = state.project.status()
+    s["codebook_error"] = codebook_error(state.project)
     s["next"] = next_step(s)
     suggested = {r[0] for r in state.project.conn.execute("SELECT DISTINCT field FROM suggest_state")}
     emit(fmt, output, data=s, tables=status_tables(s, suggested))
@@ -60,9 +63,10 @@ def codebook() -> None:
 
 @codebook.command("show")
 @click.option("--group", "group", default=None, help="Only codes of this group.")
+@csv_style_option
 @output_options(formats=("table", "json", "csv", "md"))
 @pass_state
-def codebook_show(state: State, group: str | None, fmt: str, output: str | None) -> None:
+def codebook_show(state: State, group: str | None, fmt: str, output: str | None, csv_style: str | None) -> None:
     """The project's codes: id, number, label, group, number of patterns and what the code means
     (its description; csv, md and json also give what belongs and what does not)."""
     cb = state.project.codebook
@@ -76,7 +80,8 @@ def codebook_show(state: State, group: str | None, fmt: str, output: str | None)
     if fmt != "table":  # a file has room for the manual's includes and excludes too
         columns += t("codebook.columns_more").split("|")
         rows = [row + [c.includes, c.excludes] for row, c in zip(rows, codes)]
-    emit(fmt, output, data=data, tables=[Table(f"{cb.name} (version {cb.version})", columns, rows)])
+    emit(fmt, output, data=data, tables=[Table(f"{cb.name} (version {cb.version})", columns, rows)],
+         csv_style=sheet_style(csv_style))
 
 
 @codebook.command("validate")
@@ -247,26 +252,32 @@ def docs() -> None:
 @click.option("--kind", type=click.Choice(["interview", "response"]), default=None)
 @click.option("--where", "where", multiple=True, metavar="ATTR=VALUE", help="Filter on an attribute; repeatable.")
 @click.option("--removed", is_flag=True, help="List the documents taken out with 'docs remove' instead.")
+@csv_style_option
 @output_options(formats=("table", "json", "csv", "md"))
 @pass_state
 def docs_list(state: State, kind: str | None, where: tuple[str, ...], removed: bool, fmt: str,
-              output: str | None) -> None:
-    """Documents with their attributes and segment counts."""
+              output: str | None, csv_style: str | None) -> None:
+    """Documents with their attributes and segment counts (the kind in words of the run's
+    language; the JSON keeps 'interview'/'response')."""
+    from qualcode.ingest.report_text import kind_name
     p = state.project
     if removed:
         rows = p.removed_documents()
         emit(fmt, output, data=rows, tables=[Table(t("docs.removed_title", n=len(rows)),
                                                    t("docs.removed_columns").split("|"),
-                                                   [[r["doc"], r["removed_at"]] for r in rows])])
+                                                   [[r["doc"], r["removed_at"]] for r in rows])],
+             csv_style=sheet_style(csv_style))
         return
     docs_ = p.documents(kind=kind, where=parse_where(where))
     counts = dict(p.conn.execute("SELECT doc, COUNT(*) FROM segments WHERE retired = 0 GROUP BY doc").fetchall())
     names = sorted({k for d in docs_ for k in d["attributes"]})
-    rows = [[d["id"], d["kind"], counts.get(d["id"], 0)] + [d["attributes"].get(n) for n in names] for d in docs_]
+    rows = [[d["id"], kind_name(d["kind"]), counts.get(d["id"], 0)] + [d["attributes"].get(n) for n in names]
+            for d in docs_]
     data = [{"doc": d["id"], "kind": d["kind"], "segments": counts.get(d["id"], 0), "attributes": d["attributes"]}
             for d in docs_]
     emit(fmt, output, data=data,
-         tables=[Table(t("docs.list_title", n=len(docs_)), t("docs.list_columns").split("|") + names, rows)])
+         tables=[Table(t("docs.list_title", n=len(docs_)), t("docs.list_columns").split("|") + names, rows)],
+         csv_style=sheet_style(csv_style))
 
 
 @docs.command("show")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from qualcode.cli.options import State, SubGroup, pass_state
+from qualcode.i18n import language, t
 from qualcode.cli.setup import export
 
 
@@ -12,14 +13,15 @@ from qualcode.cli.setup import export
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--coder", default=None, help="Count this coder's codings (default: the consensus, or the only coder).")
 @click.option("--include-suggestions", is_flag=True, help="Preview: count confident suggestions as accepted.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=language, show_default="sv",
+              help="Language of the value and variable labels (default: the run's language).")
 @pass_state
 def export_sav(state: State, file: str, coder: str | None, include_suggestions: bool, lang: str) -> None:
     """One row per respondent as SPSS .sav (or Stata .dta): attributes, choice fields 1-14
     with value labels and Ej svar as user-missing, one 0/1 variable per code of open questions."""
     from qualcode.report.spss_export import write_spss
     path = write_spss(state.project, file, coder=coder, include_suggestions=include_suggestions, lang=lang)
-    click.echo(f"wrote {path}", err=True)
+    click.echo(t("cli.wrote", path=path), err=True)
 
 
 @click.group(cls=SubGroup)

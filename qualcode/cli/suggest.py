@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from qualcode.cli.options import (
     State,
     SubGroup,
     Table,
+    csv_style_option,
     emit,
     output_options,
     pass_state,
     progress_bar,
+    sheet_style,
     split_values,
 )
 from qualcode.fields import CONFIDENT
+from qualcode.i18n import language, number, t
 from qualcode.suggest.listing import export_records, list_suggestions
 from qualcode.suggest.listing import explain as explain_segment
 from qualcode.suggest.run import suggest as run_suggest
@@ -46,7 +51,7 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
     if base is not None:
         with project.transaction():
             project.set_meta("base_model", "on" if base else "off")
-    with progress_bar("Suggesting") as bar:
+    with progress_bar(t("progress.suggest")) as bar:
         task = bar.add_task("suggest", total=None)
         summary = run_suggest(project, docs=split_values(docs), codes=split_values(codes), model=model, jobs=jobs, force=force,
                               on_total=lambda n: bar.update(task, total=n),
@@ -54,32 +59,61 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
     if save_model and model:
         with project.transaction():
             project.set_meta("nlp_model", model)
-    if summary.notice:
-        click.echo(summary.notice, err=True)
+    for line in (summary.notice or "").splitlines():
+        click.echo(notice_text(line), err=True)
     for line in summary.codebook_changes:
-        click.echo(f"codebook: {line}", err=True)
+        click.echo(t("suggest.codebook_change", line=line), err=True)
     for fld, redone in summary.rematched.items() if not (force or docs) else ():
         if redone:  # after a codebook edit: which codes it touched
             shown = ", ".join(redone[:8]) + (f" … ({len(redone)})" if len(redone) > 8 else "")
-            click.echo(f"{fld}: rules applied again for {shown}", err=True)
+            click.echo(t("suggest.rematched", field=fld, codes=shown), err=True)
     if summary.segments == 0 and summary.current:
-        click.echo(f"all {summary.current} segments' suggestions are up to date (nothing they depend on changed; "
-                   f"--force redoes them)", err=True)
-    rows = [[code, n] for code, n in sorted(summary.by_code.items(), key=lambda kv: (-kv[1], kv[0]))]
-    tables = [
-        Table("Förslag", ["", ""], [
-            ["segment bearbetade", summary.segments], ["tokeniserade nu", summary.tokenized],
-            ["från cache", summary.cached], ["redan aktuella", summary.current],
-            ["regelförslag", summary.rule_suggestions],
-            ["valförslag", summary.choice_suggestions],
-            ["modellförslag" + (f" ({', '.join(summary.models.values())})" if summary.models else ""),
-             summary.model_suggestions],
-            ["basmodellens förslag", summary.by_source.get("base", 0)],
-            [f"med poäng ≥ {CONFIDENT}".replace(".", ","), summary.confident]]),
-    ]
-    if rows:
-        tables.append(Table("Förslag per kod", ["kod", "förslag"], rows))
+        click.echo(t("suggest.up_to_date", n=summary.current), err=True)
+    tables = _summary_tables(summary)
     emit(fmt, output, data=summary.to_json(), tables=tables)
+
+
+def _summary_tables(summary) -> list[Table]:
+    """What one ``suggest`` run did, in the run's language."""
+    models = f" ({', '.join(summary.models.values())})" if summary.models else ""
+    tables = [Table(t("suggest.title"), ["", ""], [
+        [t("suggest.processed"), summary.segments], [t("suggest.tokenized"), summary.tokenized],
+        [t("suggest.cached"), summary.cached], [t("suggest.current"), summary.current],
+        [t("suggest.rule"), summary.rule_suggestions], [t("suggest.choice"), summary.choice_suggestions],
+        [t("suggest.model") + models, summary.model_suggestions],
+        [t("suggest.base"), summary.by_source.get("base", 0)],
+        [t("suggest.confident", score=number(CONFIDENT, 1)), summary.confident]])]
+    rows = [[code, n] for code, n in sorted(summary.by_code.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if rows:
+        tables.append(Table(t("suggest.by_code"), t("suggest.by_code_columns").split("|"), rows))
+    return tables
+
+
+# The notices suggest's sources make (qualcode.nlp.pipeline, qualcode.suggest.base_model_source)
+# are English; the ones known here are worded in the run's language, any other is shown as made.
+_NOTICES = [
+    (re.compile(r"NLP: no trained Swedish spaCy pipeline installed; using spacy\.blank\('sv'\) \+ "
+                r"(?P<lemmatizer>.+?) \+ compound splitting"), "suggest.nlp_blank"),
+    (re.compile(r"NLP: trained spaCy pipeline (?P<name>.+) from (?P<path>.+) \(\+ compound splitting\)"),
+     "suggest.nlp_trained_path"),
+    (re.compile(r"NLP: trained spaCy pipeline (?P<name>.+) \(\+ compound splitting\)"), "suggest.nlp_trained"),
+    (re.compile(r"the base model (?P<version>\S+) was trained under other area and theme codes; skipped .*"),
+     "suggest.base_skipped"),
+]
+_LEMMATIZERS = {"lookup lemmatizer (spacy-lookups-data)": "suggest.lemmatizer.lookup",
+                "simplemma lemmatizer": "suggest.lemmatizer.simplemma"}
+
+
+def notice_text(line: str) -> str:
+    """One of suggest's notices in the run's language."""
+    for pattern, key in _NOTICES:
+        m = pattern.fullmatch(line.strip())
+        if m:
+            values = m.groupdict()
+            if "lemmatizer" in values and values["lemmatizer"] in _LEMMATIZERS:
+                values["lemmatizer"] = t(_LEMMATIZERS[values["lemmatizer"]])
+            return t(key, **values)
+    return line
 
 
 @click.group(cls=SubGroup)
@@ -98,16 +132,20 @@ def _filters(f):
 
 @suggestions.command("list")
 @_filters
+@csv_style_option
 @output_options(formats=("table", "csv", "json", "jsonl", "md", "xlsx"))
 @pass_state
 def suggestions_list(state: State, doc: str | None, code: str | None, min_score: float, source: str | None,
-                     pending: bool, fmt: str, output: str | None) -> None:
-    """Suggestions with their evidence, in document order."""
+                     pending: bool, fmt: str, output: str | None, csv_style: str | None) -> None:
+    """Suggestions with their evidence, in document order (in csv: ';' and decimal comma in a
+    Swedish run, as the tallies write it; --csv-style en for ',' and a point)."""
     rows = list_suggestions(state.project, doc=doc, code=code, min_score=min_score, source=source, pending=pending)
-    table = Table(f"Förslag ({len(rows)})", ["segment", "dok", "kod", "poäng", "källa", "neg", "belägg", "text"],
+    columns = t("suggestions.columns").split("|")
+    table = Table(t("suggestions.title", n=len(rows)), columns,
                   [[r["segment"], r["doc"], r["code"], r["score"], r["source"], "neg" if r["negated"] else "",
-                    r["evidence"], shown_text(r["text"], fmt)] for r in rows], formats={"poäng": "float3"})
-    emit(fmt, output, data=rows, tables=[table], records=rows)
+                    r["evidence"], shown_text(r["text"], fmt)] for r in rows], formats={columns[3]: "float3"},
+                  decimal_comma=language() == "sv")
+    emit(fmt, output, data=rows, tables=[table], records=rows, csv_style=sheet_style(csv_style))
 
 
 TABLE_TEXT = 90  # characters of a segment's text the terminal table shows
@@ -143,23 +181,31 @@ def suggestions_export(state: State, doc: str | None, code: str | None, min_scor
 def explain(state: State, segment: int, model: str | None, fmt: str, output: str | None) -> None:
     """Why a segment gets its suggestions: tokens, lemmas, compound parts, patterns that fired."""
     ex = explain_segment(state.project, segment, model)
+    sv = language() == "sv"
+    c_match, c_sugg = t("explain.match_columns").split("|"), t("explain.suggestion_columns").split("|")
     tables = [
-        Table(f"Segment {ex['segment']} ({ex['doc']}, {ex['field']}): {ex['text']}", ["", ""],
-              [["pipeline", ex["pipeline"]], ["tokens från", ex["tokens_from"]],
-               ["kodgrupper", ", ".join(ex["groups"])]]),
-        Table("Token", ["#", "text", "lemma", "delar", "negerad"],
-              [[t["i"], t["text"], t["lemma"], "+".join(t["parts"]), "neg" if t["negated"] else ""]
-               for t in ex["tokens"]]),
-        Table("Mönster som slog till", ["kod", "mönster", "rad", "poäng", "belägg", "neg", "status"],
+        Table(t("explain.title", segment=ex["segment"], doc=ex["doc"], field=ex["field"], text=ex["text"]), ["", ""],
+              [["pipeline", ex["pipeline"]], [t("explain.tokens_from"), ex["tokens_from"]],
+               [t("explain.groups"), ", ".join(ex["groups"])]]),
+        Table(t("explain.tokens"), t("explain.token_columns").split("|"),
+              [[k["i"], k["text"], k["lemma"], "+".join(k["parts"]), "neg" if k["negated"] else ""]
+               for k in ex["tokens"]]),
+        Table(t("explain.matches"), c_match,
               [[m["code"], m["pattern"], m["line"], m["score"], m["evidence"], "neg" if m["negated"] else "",
-                (f"veto: {m['vetoed_by']}" if m["vetoed_by"] else m["blocked"] or
-                 ("exkluderar" if m["pattern"].startswith("exclude:") else "förslag"))]
-               for m in ex["matches"]], formats={"poäng": "float3"}),
-        Table("Förslag", ["kod", "källa", "poäng", "neg", "skäl"],
+                _match_status(m)] for m in ex["matches"]], formats={c_match[3]: "float3"}, decimal_comma=sv),
+        Table(t("suggest.title"), c_sugg,
               [[h["code"], h["source"], h["score"], "neg" if h["negated"] else "", h["reason"]]
-               for h in ex["suggestions"]], formats={"poäng": "float3"}),
+               for h in ex["suggestions"]], formats={c_sugg[2]: "float3"}, decimal_comma=sv),
     ]
     emit(fmt, output, data=ex, tables=tables)
+
+
+def _match_status(m: dict) -> str:
+    if m["vetoed_by"]:
+        return t("explain.veto", by=m["vetoed_by"])
+    if m["blocked"]:
+        return m["blocked"]
+    return t("explain.excludes") if m["pattern"].startswith("exclude:") else t("explain.suggests")
 
 
 COMMANDS = [suggest, suggestions, explain]

@@ -48,7 +48,7 @@ def csv_option(f: Callable) -> Callable:
 
 def _chart_done(path: str | None) -> None:
     if path:
-        click.echo(f"wrote {path}", err=True)
+        click.echo(t("cli.wrote", path=path), err=True)
 
 
 @click.group(cls=SubGroup)
@@ -240,8 +240,8 @@ def report_cmd(state: State, out_dir: str, coder: str | None, include_suggestion
         rep = build_report(state.project, out_dir, coder=coder, include_suggestions=include_suggestions, lang=lang,
                            survey_attribute=survey_attribute or None, csv_style=csv_style,
                            on_total=lambda n: bar.update(task, total=n), progress=lambda n: bar.advance(task, n))
-    click.echo(f"wrote {len(rep.tables)} tables and {len(rep.charts)} charts to {out_dir} "
-               f"(index: {rep.index_md}, {rep.index_html})")
+    click.echo(t("report.wrote", tables=len(rep.tables), charts=len(rep.charts), folder=out_dir,
+                 md=rep.index_md, html=rep.index_html))
 
 
 @click.command("check-claims")
@@ -275,7 +275,7 @@ def _write_text(text: str, output: str | None) -> None:
     if output:
         from pathlib import Path
         Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        click.echo(t("cli.wrote", path=output), err=True)
     else:
         click.echo(text, nl=False)
 
