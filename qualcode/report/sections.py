@@ -55,8 +55,10 @@ def quote_sections(job: Any) -> list[Any]:
     """A few quotes per code that has codings, grouped under one section per code group."""
     sv = job.lang == "sv"
     by_group: dict[str, list[Table]] = {}
+    # an answer to a choice question ("adm stöd") is a code, not a quote: only notes and open answers
+    quotable = [f for f, d in job.project.fields().items() if d["kind"] != "choice"]
     for code in job.project.codebook.codes:
-        found = T.quotes(job.project, code.id, **job.kw)
+        found = T.quotes(job.project, code.id, fields=quotable, **job.kw) if quotable else []
         if not found:
             continue
         shown = found[:QUOTES_PER_CODE]
