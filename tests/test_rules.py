@@ -94,6 +94,7 @@ def test_an_available_manager_is_area_5(pipe, notes_rules):
     ("Administratörer saknas fortfarande.", "adm_stod_handlaggare", True),
     ("De arbetar utan handledning.", "arendehandledning", True),
     ("Lönen är inte konkurrenskraftig.", "lon", True),
+    ("Handledning har vi inte hunnit med sedan i höstas.", "arendehandledning", True),   # README's example
     ("Medhandläggare finns i alla ärenden.", "medhandlaggarskap", False),
     ("Det handlar inte om lönen utan om arbetsbelastningen.", "arbetsbelastning", False),
     ("Vi har inte fått något svar, men medhandläggarna är bra.", "medhandlaggarskap", False),

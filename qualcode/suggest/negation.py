@@ -22,6 +22,7 @@ _V2_VERBS = frozenset(fold(w) for w in """är var har hade blir blev kan kunde f
 ville finns fanns går gick måste behöver behövde hinner hann fungerar fungerade räcker räckte känns kändes
 """.split())
 _NEG_AFTER_VERB = frozenset(fold(w) for w in "inte ej icke aldrig".split())
+_SUBJECTS = frozenset(fold(w) for w in "vi de jag man hon han ni den det dom".split())  # after a fronted object
 _BOUNDARY_WORDS = frozenset(fold(w) for w in "men fast medan eftersom trots dock samtidigt".split())
 NEG_ANY = NEG_FORWARD | NEG_CLAUSE  # a segment without one of these has no negated token
 
@@ -89,7 +90,11 @@ def _scope(forms: list[str], a: int, b: int, flags: list[bool]) -> None:
         if f in NEG_FORWARD:
             for j in range(p + 1, b):
                 flags[j] = True
-            if f in _NEG_AFTER_VERB and p - 1 > a and forms[p - 1] in _V2_VERBS:
-                for j in range(a, p - 1):
-                    flags[j] = True
+            if f in _NEG_AFTER_VERB:
+                # "lönen är inte …", and with the subject after the verb: "handledning har vi inte …"
+                verb = p - 1 if p - 1 > a and forms[p - 1] in _V2_VERBS else \
+                    p - 2 if p - 2 > a and forms[p - 1] in _SUBJECTS and forms[p - 2] in _V2_VERBS else None
+                if verb is not None:
+                    for j in range(a, verb):
+                        flags[j] = True
             return
