@@ -57,3 +57,12 @@ def test_the_wrong_unit_for_an_attribute_is_refused(fx: Project, cli) -> None:
     r = cli("tally", "crosstab", "--code", "Introduktionsprogram och mentorskap för nyanställda", "--by", "roll",
             "--unit", "mention", "--format", "json")
     assert json.loads(r.output)["count"] == "mentions"
+
+
+def test_the_chi2_warning_is_in_the_tables_language() -> None:
+    from qualcode.tally.crosstab import _chi2, _chi2_note
+    s = _chi2([[1, 2], [2, 1]])
+    assert s["warning"] and s["small_share"] == 1.0   # the JSON keeps its English warning
+    assert "100 % av de förväntade frekvenserna är under 5" in _chi2_note(s, "sv")
+    assert "100% of expected counts are below 5" in _chi2_note(s, "en")
+    assert "för få rader" in _chi2_note(_chi2([[1, 2]]), "sv")

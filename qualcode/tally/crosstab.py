@@ -183,7 +183,8 @@ def _chi2(matrix: list[list[int]]) -> dict[str, Any]:
     stat, p, dof, expected = chi2_contingency(m, correction=False)
     small = float((expected < 5).mean())
     warning = (f"{small:.0%} of expected counts are below 5; the test is unreliable" if small > 0.2 else "")
-    return {"chi2": round(float(stat), 3), "dof": int(dof), "p": float(p), "n": int(m.sum()), "warning": warning}
+    return {"chi2": round(float(stat), 3), "dof": int(dof), "p": float(p), "n": int(m.sum()), "warning": warning,
+            "small_share": round(small, 3)}
 
 
 def crosstab_tables(result: Crosstab, lang: str = "sv") -> list[Table]:
@@ -252,9 +253,12 @@ def _terminal_layout(table: Table, result: Crosstab, cols_g: list[str], lang: st
 
 
 def _chi2_note(s: dict[str, Any] | None, lang: str) -> str:
+    """The test under the table in the table's language (the JSON keeps its English warning)."""
+    from qualcode.i18n import t
     if s is None:
         return ""
     if s["chi2"] is None:
-        return f"; χ²: {s['warning']}"
+        return f"; χ²: {t('crosstab.chi2_too_few', lang)}"
+    share = f"{round(100 * s.get('small_share', 0.0))}{' %' if lang == 'sv' else '%'}"
     return (f"; χ² = {format_number(s['chi2'], 2, lang)}, df = {s['dof']}, p = {format_number(s['p'], 3, lang)}"
-            + (f" ({s['warning']})" if s["warning"] else ""))
+            + (f" ({t('crosstab.chi2_small', lang, share=share)})" if s["warning"] else ""))
