@@ -345,7 +345,11 @@ class Project:
             "removed_documents": c.execute("SELECT COUNT(*) FROM removed_documents").fetchone()[0],
             "attributes": by_attr,
             "segments": segs,
-            "suggestions": c.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0],
+            # what a reviewer answers: one (segment, code), however many sources suggested it; the
+            # same unit as "pending" and the review sheet's rows
+            "suggestions": c.execute("SELECT COUNT(*) FROM (SELECT DISTINCT s.segment, s.code FROM suggestions s "
+                                     "JOIN segments g ON g.id = s.segment AND g.retired = 0)").fetchone()[0],
+            "suggestion_rows": c.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0],
             "pending": pending,
             "coders": decisions,
         }

@@ -556,3 +556,13 @@ def test_a_verdict_counts_for_every_rule_that_suggested_the_code(project, notes)
                              (seg, code, source))
     doc = project.conn.execute("SELECT doc FROM segments WHERE id = ?", (seg,)).fetchone()[0]
     assert detail(project, Item(seg, code, 0.0, [source], doc, "notes", 0, 0, ""), "anna").negated
+
+
+def test_status_counts_suggestions_in_the_unit_a_reviewer_answers(project, notes):
+    """One (segment, code), however many sources suggested it: before any review, status's
+    suggestions and unreviewed suggestions are the same number."""
+    from qualcode.suggest.run import suggest
+    project.import_notes(notes)
+    suggest(project)
+    s = project.status()
+    assert s["suggestions"] == s["pending"] > 0 and s["suggestion_rows"] > s["suggestions"]
