@@ -91,6 +91,8 @@ def test_a_codebook_whose_labels_changed_skips_the_model_with_one_line(tmp_path:
     (tmp_path / "n").mkdir()
     (tmp_path / "n" / "n1.md").write_text(NOTE, encoding="utf-8")
     p.import_notes(tmp_path / "n")
+    from qualcode.i18n import set_language
+    set_language("en")  # the notice is in the run's language
     summary = suggest(p)
     assert not _base_rows(p)
     assert "base model" in (summary.notice or "") and "skipped" in summary.notice

@@ -61,7 +61,9 @@ def test_token_stream_round_trips_through_the_cache_blob():
 
 
 def test_fallback_pipeline_says_what_it_runs(monkeypatch):
+    from qualcode.i18n import set_language
     monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
+    set_language("en")  # the notice is in the run's language (the Swedish one: test_run_language_listings)
     choice = choose_pipeline(None)
     assert choice.kind == "blank"
     assert "spacy.blank('sv')" in choice.notice and "lookup lemmatizer" in choice.notice

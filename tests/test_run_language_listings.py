@@ -78,12 +78,10 @@ def test_english_suggest_and_suggestions_list(suggested: Path) -> None:
     ("sv", "NLP: ingen tränad svensk spaCy-pipeline är installerad"),
     ("en", "NLP: no trained Swedish spaCy pipeline installed")])
 def test_the_nlp_notice_follows_the_run(lang: str, expected: str, monkeypatch) -> None:
-    from qualcode.cli.suggest import notice_text
     from qualcode.nlp.pipeline import choose_pipeline
     monkeypatch.setenv("QUALCODE_NO_TRAINED", "1")
     set_language(lang)
-    assert notice_text(choose_pipeline().notice).startswith(expected)
-    assert notice_text("something new") == "something new"      # an unknown notice is shown as made
+    assert choose_pipeline().notice.startswith(expected)
 
 
 def test_listing_csv_opens_in_swedish_excel_and_reads_back(suggested: Path, tmp_path: Path) -> None:

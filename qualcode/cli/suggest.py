@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 
 from qualcode.cli.options import (
@@ -60,7 +58,7 @@ def suggest(state: State, docs: tuple[str, ...], codes: tuple[str, ...], model: 
         with project.transaction():
             project.set_meta("nlp_model", model)
     for line in (summary.notice or "").splitlines():
-        click.echo(notice_text(line), err=True)
+        click.echo(line, err=True)
     for line in summary.codebook_changes:
         click.echo(t("suggest.codebook_change", line=line), err=True)
     for fld, redone in summary.rematched.items() if not (force or docs) else ():
@@ -87,33 +85,6 @@ def _summary_tables(summary) -> list[Table]:
     if rows:
         tables.append(Table(t("suggest.by_code"), t("suggest.by_code_columns").split("|"), rows))
     return tables
-
-
-# The notices suggest's sources make (qualcode.nlp.pipeline, qualcode.suggest.base_model_source)
-# are English; the ones known here are worded in the run's language, any other is shown as made.
-_NOTICES = [
-    (re.compile(r"NLP: no trained Swedish spaCy pipeline installed; using spacy\.blank\('sv'\) \+ "
-                r"(?P<lemmatizer>.+?) \+ compound splitting"), "suggest.nlp_blank"),
-    (re.compile(r"NLP: trained spaCy pipeline (?P<name>.+) from (?P<path>.+) \(\+ compound splitting\)"),
-     "suggest.nlp_trained_path"),
-    (re.compile(r"NLP: trained spaCy pipeline (?P<name>.+) \(\+ compound splitting\)"), "suggest.nlp_trained"),
-    (re.compile(r"the base model (?P<version>\S+) was trained under other area and theme codes; skipped .*"),
-     "suggest.base_skipped"),
-]
-_LEMMATIZERS = {"lookup lemmatizer (spacy-lookups-data)": "suggest.lemmatizer.lookup",
-                "simplemma lemmatizer": "suggest.lemmatizer.simplemma"}
-
-
-def notice_text(line: str) -> str:
-    """One of suggest's notices in the run's language."""
-    for pattern, key in _NOTICES:
-        m = pattern.fullmatch(line.strip())
-        if m:
-            values = m.groupdict()
-            if "lemmatizer" in values and values["lemmatizer"] in _LEMMATIZERS:
-                values["lemmatizer"] = t(_LEMMATIZERS[values["lemmatizer"]])
-            return t(key, **values)
-    return line
 
 
 @click.group(cls=SubGroup)

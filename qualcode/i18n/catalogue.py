@@ -355,8 +355,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "crosstab.chi2_too_few": {"sv": "för få rader eller kolumner som inte är tomma för ett chi2-test",
                               "en": "too few non-empty rows or columns for a chi-square test"},
     # ------------------------------------------------------------------ suggest and suggestions list
-    # the NLP notice and the base model's are made in English by qualcode.nlp / qualcode.suggest;
-    # cli/suggest.py words the ones it knows in the run's language
+    # the notices qualcode.nlp.pipeline and the base-model source make when a run starts
     "suggest.nlp_blank": {"sv": "NLP: ingen tränad svensk spaCy-pipeline är installerad; använder spacy.blank('sv') "
                                 "+ {lemmatizer} + delning av sammansatta ord",
                           "en": "NLP: no trained Swedish spaCy pipeline installed; using spacy.blank('sv') "

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import t
 from qualcode.nlp.lexicon import DEFAULT_LEMMATIZER, LEMMATIZERS, Lexicon, shared_lexicon, strip_suffix  # noqa: F401
 from qualcode.nlp.tokens import FOLD, TokenStream, fold, type_id
 
@@ -129,10 +130,8 @@ def choose_pipeline(model: str | None = None, setting: str | None = None,
             if _installed(pkg):  # without importing spaCy (a second), which a cached re-suggest never needs
                 return _trained_choice(pkg, lemmatizer)
     identity = f"blank-sv+{lemmatizer}+compounds/{CACHE_FORMAT}"
-    lem = "lookup lemmatizer (spacy-lookups-data)" if lemmatizer == "lookup" else "simplemma lemmatizer"
-    notice = (f"NLP: no trained Swedish spaCy pipeline installed; using spacy.blank('sv') + {lem} "
-              f"+ compound splitting")
-    return PipelineChoice("blank", "blank", identity, notice)
+    lem = t("suggest.lemmatizer.lookup" if lemmatizer == "lookup" else "suggest.lemmatizer.simplemma")
+    return PipelineChoice("blank", "blank", identity, t("suggest.nlp_blank", lemmatizer=lem))
 
 
 def _installed(package: str) -> bool:
@@ -155,15 +154,14 @@ def _trained_choice(name: str, lemmatizer: str) -> PipelineChoice:
             raise QualcodeError(f"unreadable meta.json ({e})", where=str(path)) from None
         label = f"{meta.get('lang', '?')}_{meta.get('name', '?')} {meta.get('version', '?')}"
         identity = f"path:{path.resolve()}:{label}:{int(meta_file.stat().st_mtime)}+{lemmatizer}/{CACHE_FORMAT}"
-        return PipelineChoice("trained", str(path), identity,
-                              f"NLP: trained spaCy pipeline {label} from {path} (+ compound splitting)")
+        return PipelineChoice("trained", str(path), identity, t("suggest.nlp_trained_path", name=label, path=path))
     import spacy.util
     if not spacy.util.is_package(name):
         raise QualcodeError(f"spaCy pipeline {name!r} is neither an installed package nor a directory "
                             f"(install it, or give the path of a saved pipeline)")
     version = importlib.metadata.version(name)
     return PipelineChoice("trained", name, f"pkg:{name}-{version}+{lemmatizer}/{CACHE_FORMAT}",
-                          f"NLP: trained spaCy pipeline {name} {version} (+ compound splitting)")
+                          t("suggest.nlp_trained", name=f"{name} {version}"))
 
 
 class Pipeline:

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from qualcode.codebook import AREA_GROUP
+from qualcode.i18n import t
 from qualcode.nlp.tokens import TokenStream, load_types
 from qualcode.store.suggestions import replace_suggestions
 from qualcode.suggest import base_model
@@ -54,8 +55,7 @@ class BaseModelSource:
         self.codes = label_codes(ctx.codebook)
         self.label_codes = [self.codes.get(lab) for lab in model.labels]  # code id per model column, or None
         if base_model.codebook_fingerprint(ctx.codebook) != model.codebook:
-            ctx.summary.say(f"the base model {model.version} was trained under other area and theme codes; "
-                            "skipped (the rules and your own learned model still suggest)")
+            ctx.summary.say(t("suggest.base_skipped", version=model.version))
             self.drop = True  # its earlier rows no longer mean what they said
             return 0
         fields = sorted(f for f, groups in ctx.groups.items() if set(groups) & {AREA_GROUP, "tema"})
