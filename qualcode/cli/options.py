@@ -107,12 +107,13 @@ def output_options(formats: Iterable[str] = TEXT_FORMATS + FILE_FORMATS, default
     return decorate
 
 
-def csv_style_option(f: Callable) -> Callable:
-    """``--csv-style`` of a listing command: how its ``-f csv`` is written, as the tallies and the
-    report write theirs (the same choices, the same default: the run's language)."""
+def csv_style_option(f: Callable, *, default_from: str = "the run's language") -> Callable:
+    """``--csv-style``: how ``-f csv`` is written, one option for the listings, the tallies and the
+    report (the same choices; the default follows ``default_from``: the run's language, or a
+    tally's own ``--lang``)."""
     return click.option("--csv-style", type=click.Choice(list(CSV_STYLES)), default=None,
                         help="CSV for this spreadsheet: sv/excel-sv ';' and decimal comma, excel-en/en ',' and "
-                             "point (default: as the run's language writes numbers). A file (-o) starts with a "
+                             f"point (default: as {default_from} writes numbers). A file (-o) starts with a "
                              "UTF-8 BOM.")(f)
 
 

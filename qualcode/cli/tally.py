@@ -11,6 +11,7 @@ from qualcode.cli.options import (
     State,
     SubGroup,
     code_ids,
+    csv_style_option,
     emit,
     output_options,
     parse_where,
@@ -20,7 +21,6 @@ from qualcode.cli.options import (
 from qualcode.i18n import language, t
 from qualcode.report import charts
 from qualcode.report.formats import FILE_FORMATS, TEXT_FORMATS
-from qualcode.report.formats.csv import CSV_STYLES
 
 # every export format but jsonl: a tally is one result, not a stream of records
 FORMATS = tuple(f for f in TEXT_FORMATS + FILE_FORMATS if f != "jsonl")
@@ -40,10 +40,8 @@ def counting_options(f: Callable) -> Callable:
 
 
 def csv_option(f: Callable) -> Callable:
-    """--csv-style: how -f csv writes numbers, shared by every tally, quotes and report."""
-    return click.option("--csv-style", type=click.Choice(list(CSV_STYLES)), default=None,
-                        help="CSV for this spreadsheet: sv/excel-sv ';' and decimal comma, excel-en/en ',' and "
-                             "point (default: as --lang writes numbers). A file (-o) starts with a UTF-8 BOM.")(f)
+    """--csv-style of every tally, quotes and report: its default follows the command's --lang."""
+    return csv_style_option(f, default_from="--lang")
 
 
 def _chart_done(path: str | None) -> None:
