@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from qualcode.codebook import Code
 from qualcode.project import Project
 from qualcode.tally.codings import counting, live_only, prepare, table_codes
-from qualcode.tally.scope import check_attributes, docs_sql, document_scope, open_questions, placeholders
+from qualcode.tally.scope import check_attributes, docs_sql, document_scope, placeholders
 
 
 @dataclass
@@ -44,10 +44,9 @@ def code_matrix(project: Project, *, groups: Sequence[str] | None = None, codes:
     project.check_where(where)
     conn = project.conn
     src = prepare(conn, counting(project, coder, include_suggestions))
-    kind, fields, needs_cell = document_scope(project, fields, kind)
+    kind, fields, needs_cell, with_answer = document_scope(project, fields, kind)
     code_list = table_codes(project, src, groups, codes, fields)
-    docs_query, args = docs_sql(kind, where, [], fields if needs_cell else None,
-                                with_answer=open_questions(project, fields) if needs_cell else False)
+    docs_query, args = docs_sql(kind, where, [], fields if needs_cell else None, with_answer=with_answer)
     docs = sorted(r[0] for r in conn.execute(docs_query, args))
     in_scope = set(docs)
     ids = [c.id for c in code_list]

@@ -25,7 +25,7 @@ from qualcode.tally.codings import (
     table_codes,
 )
 from qualcode.tally.labels import code_row, group_label, group_order, labels, percent
-from qualcode.tally.scope import check_attributes, docs_sql, document_scope, open_questions
+from qualcode.tally.scope import check_attributes, docs_sql, document_scope
 
 
 @dataclass
@@ -53,10 +53,9 @@ def presence(project: Project, *, by: Sequence[str] = (), groups: Sequence[str] 
     rule = counting(project, coder, include_suggestions)
     conn = project.conn
     src = prepare(conn, rule)
-    kind, fields, needs_cell = document_scope(project, fields, kind)
+    kind, fields, needs_cell, with_answer = document_scope(project, fields, kind)
     code_list = table_codes(project, src, groups, codes, fields)
-    docs_query, docs_args = docs_sql(kind, where, by, fields if needs_cell else None,
-                                     with_answer=open_questions(project, fields) if needs_cell else False)
+    docs_query, docs_args = docs_sql(kind, where, by, fields if needs_cell else None, with_answer=with_answer)
     sizes = _group_sizes(conn, kind, by, docs_query, docs_args, simple=not where and not needs_cell)
     group_keys = sorted((r[:-1] for r in sizes if r[-1] or not by), key=group_order)
     of = {r[:-1]: r[-1] for r in sizes}

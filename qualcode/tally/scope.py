@@ -130,19 +130,15 @@ def _field_kind(project: Project, fields: Sequence[str]) -> str:
     return kinds.pop() if kinds else "response"
 
 
-def open_questions(project: Project, fields: Sequence[str]) -> bool:
-    """Whether every one of ``fields`` is an open (free-text) survey question, whose denominator
-    is the respondents who wrote something."""
-    known = project.fields()
-    return bool(fields) and all(known.get(f, {}).get("kind") == "text" for f in fields)
-
-
-def document_scope(project: Project, fields: Sequence[str] | None, kind: str | None) -> tuple[str, list[str], bool]:
-    """(document kind, fields, whether the denominator needs a cell in the field).
+def document_scope(project: Project, fields: Sequence[str] | None,
+                   kind: str | None) -> tuple[str, list[str], bool, bool]:
+    """(document kind, fields, whether the denominator needs a cell in the field, whether that
+    cell must hold an answer).
 
     Default: the interviews' notes if the project has interviews, else every survey field. A
-    survey field's denominator is its respondents (those with a cell); an interview counts
-    whether or not its notes mention anything.
+    survey field's denominator is its respondents (those with a cell); an open question's, those
+    who wrote something in it (a blank choice cell is Ej svar, in its table's total); an
+    interview counts whether or not its notes mention anything.
     """
     known = check_fields(project, fields or [])
     if fields:
@@ -150,9 +146,9 @@ def document_scope(project: Project, fields: Sequence[str] | None, kind: str | N
         if kind and kind != fkind:
             raise QualcodeError(f"field {fields[0]!r} belongs to {fkind} documents, not {kind}")
         needs_cell = any(known[f]["kind"] != "notes" for f in fields)
-        return fkind, list(fields), needs_cell
+        return fkind, list(fields), needs_cell, all(known[f]["kind"] == "text" for f in fields)
     if kind is None:
         has_interviews = project.conn.execute("SELECT 1 FROM documents WHERE kind = 'interview' LIMIT 1").fetchone()
         kind = "interview" if has_interviews else "response"
     names = [f for f, d in project.fields().items() if (d["kind"] == "notes") == (kind == "interview")]
-    return kind, names, False
+    return kind, names, False, False
