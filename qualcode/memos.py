@@ -189,13 +189,14 @@ def list_memos(project: Any, *, kind: str | None = None, doc: str | None = None,
 
 
 def review_notes(project: Any, *, doc: str | None = None, code: str | None = None,
-                 segment: int | None = None) -> list[Memo]:
-    """The notes of every coder's latest decisions, as coding memos (``decision`` set, no id);
-    the mark a span coding leaves on its segments is not a note a person wrote."""
+                 segment: int | None = None, coder: str | None = None) -> list[Memo]:
+    """The notes of the latest decisions (every coder's, or ``coder``'s), as coding memos
+    (``decision`` set, no id); the mark a span coding leaves on its segments is not a note a
+    person wrote."""
     sql = ("SELECT d.id, l.segment, l.code, l.doc, l.coder, d.note, d.made_at FROM latest_decisions l "
            "JOIN decisions d ON d.id = l.decision WHERE d.note IS NOT NULL AND d.note != ''")
     args: list[Any] = []
-    for column, value in (("l.doc", doc), ("l.code", code), ("l.segment", segment)):
+    for column, value in (("l.doc", doc), ("l.code", code), ("l.segment", segment), ("l.coder", coder or None)):
         if value is not None:
             sql += f" AND {column} = ?"
             args.append(value)
@@ -212,18 +213,10 @@ def coding_memos(project: Any, coder: str | None = None) -> dict[tuple[int, str]
     for seg, code, text in project.conn.execute(
             "SELECT segment, code, text FROM memos WHERE kind = 'coding' ORDER BY id"):
         out.setdefault((seg, code), []).append(text)
-    sql = ("SELECT l.segment, l.code, d.note FROM latest_decisions l JOIN decisions d ON d.id = l.decision "
-           "WHERE d.note IS NOT NULL AND d.note != ''")
-    args: list[Any] = []
-    if coder:
-        sql += " AND l.coder = ?"
-        args.append(coder)
-    for seg, code, note in project.conn.execute(sql, args):
-        if SPAN_NOTE.match(note):
-            continue    # the mark a span coding leaves on its segments, not something a person wrote
-        texts = out.setdefault((seg, code), [])
-        if note not in texts:
-            texts.append(note)
+    for note in review_notes(project, coder=coder):
+        texts = out.setdefault((note.segment, note.code), [])
+        if note.text not in texts:
+            texts.append(note.text)
     return out
 
 

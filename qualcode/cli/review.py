@@ -17,6 +17,7 @@ from qualcode.cli.options import (
 )
 from qualcode.errors import QualcodeError
 from qualcode.i18n import language, t
+from qualcode.memos import CODER_ENV
 from qualcode.review.agreement import (
     UNITS,
     adopt_agreements,
@@ -29,7 +30,6 @@ from qualcode.review.queue import ORDERS, Filter, accept_above, pending
 from qualcode.review.sheet_import import import_decisions
 from qualcode.review.sheets import export_sheet
 
-CODER_ENV = "QUALCODE_CODER"
 
 
 def filter_options(f):
